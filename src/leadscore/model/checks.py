@@ -1,0 +1,334 @@
+"""Semantic checks: references, operand types against `fields`, and portable regexes.
+
+They read the raw document (plain dicts and lists), not the validated model, so they run even
+when the schema found problems elsewhere: a user sees every problem in one pass. Anything
+malformed is skipped here because the schema reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from leadscore.diagnostics import Diagnostic
+from leadscore.model.conditions import OPERATORS, ORDERING, TEXT_ONLY
+from leadscore.model.errors_map import did_you_mean
+from leadscore.model.regex import RegexError, check_portable
+from leadscore.model.schema import RESERVED_EVENT_FIELDS
+from leadscore.model.yaml_source import Path, SourceMap
+
+TEXT = "text"  # event properties and undeclared contact columns
+BUILTIN_CONTACT_FIELDS = {"contact_id": "string"}
+FIELD_TYPES = ("string", "integer", "number", "boolean")
+
+
+def contact_field_kind(fields: dict[str, str], field: str) -> str:
+    if field in BUILTIN_CONTACT_FIELDS:
+        return BUILTIN_CONTACT_FIELDS[field]
+    kind = fields.get(field, TEXT)
+    return kind if kind in FIELD_TYPES else TEXT
+
+
+def _d(x: Any) -> dict[str, Any]:
+    return x if isinstance(x, dict) else {}
+
+
+def _l(x: Any) -> list[Any]:
+    return x if isinstance(x, list) else []
+
+
+def iter_raw_rules(program: dict[str, Any], ppath: Path) -> Iterator[tuple[dict[str, Any], Path]]:
+    for dname, dim in _d(program.get("dimensions")).items():
+        for cname, cat in _d(_d(dim).get("categories")).items():
+            for j, rule in enumerate(_l(_d(cat).get("rules"))):
+                if isinstance(rule, dict):
+                    yield rule, (*ppath, "dimensions", dname, "categories", cname, "rules", j)
+
+
+def iter_raw_leaves(cond: Any, path: Path) -> Iterator[tuple[dict[str, Any], Path]]:
+    if not isinstance(cond, dict):
+        return
+    for comb in ("all", "any"):
+        if comb in cond:
+            for i, c in enumerate(_l(cond[comb])):
+                yield from iter_raw_leaves(c, (*path, comb, i))
+            return
+    if "not" in cond:
+        yield from iter_raw_leaves(cond["not"], (*path, "not"))
+        return
+    if isinstance(cond.get("field"), str):
+        yield cond, path
+
+
+def check_raw(data: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
+    return list(_Checker(data, source).run())
+
+
+class _Checker:
+    def __init__(self, data: dict[str, Any], source: SourceMap) -> None:
+        self.data = data
+        self.source = source
+        fields = _d(data.get("fields"))
+        self.fields = {k: v for k, v in fields.items() if isinstance(v, str)}
+
+    def diag(
+        self, code: str, message: str, path: Path, hint: str | None = None, key: bool = False
+    ) -> Diagnostic:
+        return Diagnostic(code, message, self.source.location(path, prefer_key=key), hint, path=path)
+
+    def run(self) -> Iterator[Diagnostic]:
+        programs = list(_l(self.data.get("programs")))
+        yield from self._duplicates(
+            "program",
+            [(p.get("id"), ("programs", i, "id")) for i, p in enumerate(programs) if isinstance(p, dict)],
+        )
+        triggers = _l(self.data.get("triggers"))
+        yield from self._duplicates(
+            "trigger",
+            [(t.get("id"), ("triggers", i, "id")) for i, t in enumerate(triggers) if isinstance(t, dict)],
+        )
+        for i, p in enumerate(programs):
+            if isinstance(p, dict):
+                yield from self._program(p, ("programs", i))
+        yield from self._triggers(programs, triggers)
+
+    def _duplicates(self, what: str, items: list[tuple[Any, Path]]) -> Iterator[Diagnostic]:
+        first: dict[str, Path] = {}
+        for ident, path in items:
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                line = self.source.location(first[ident]).line
+                yield self.diag(
+                    "E301",
+                    f"duplicate {what} id '{ident}' (first used at line {line})",
+                    path,
+                    f"each {what} needs its own id",
+                )
+            else:
+                first[ident] = path
+
+    def _program(self, p: dict[str, Any], ppath: Path) -> Iterator[Diagnostic]:
+        ids: list[tuple[Any, Path]] = []
+        for i, g in enumerate(_l(p.get("gates"))):
+            if isinstance(g, dict):
+                ids.append((g.get("id"), (*ppath, "gates", i, "id")))
+                yield from self._condition(g.get("when"), (*ppath, "gates", i, "when"), events=False)
+        for rule, rpath in iter_raw_rules(p, ppath):
+            ids.append((rule.get("id"), (*rpath, "id")))
+            if "event" in rule:
+                yield from self._condition(rule.get("where"), (*rpath, "where"), events=True)
+            else:
+                yield from self._condition(rule.get("when"), (*rpath, "when"), events=False)
+        yield from self._duplicates("rule or gate", ids)
+        yield from self._condition(p.get("applies_to"), (*ppath, "applies_to"), events=False)
+        dims = _d(p.get("dimensions"))
+        names = [str(k) for k in dims]
+        matrix = p.get("matrix")
+        for i, name in enumerate(_l(matrix)):
+            if not isinstance(name, str):
+                continue
+            if name not in dims:
+                yield self._unknown("dimension", name, names, (*ppath, "matrix", i))
+            elif not _d(dims[name]).get("bands"):
+                yield self.diag(
+                    "E305",
+                    f"matrix dimension '{name}' has no bands",
+                    (*ppath, "matrix", i),
+                    f"add bands: [...] to dimension '{name}'",
+                )
+        for name in _d(p.get("weights")):
+            if name not in dims:
+                yield self._unknown("dimension", str(name), names, (*ppath, "weights", name), key=True)
+        has_mql = isinstance(_d(_d(p.get("stages")).get("mql")).get("min"), int | float)
+        for dname, dim in dims.items():
+            floor = _d(_d(dim).get("decay")).get("floor")
+            if isinstance(floor, str) and "mql" in floor and not has_mql:
+                yield self.diag(
+                    "E306",
+                    "the decay floor is a share of the MQL threshold, but the program has none",
+                    (*ppath, "dimensions", dname, "decay", "floor"),
+                    "add stages: {mql: {min: ...}} to the program, or give the floor in points",
+                )
+        fmt = p.get("format")
+        if isinstance(fmt, dict) and isinstance(fmt.get("encoded"), dict):
+            gates = _l(p.get("gates"))
+            if len(gates) > 9:
+                yield self.diag(
+                    "E307",
+                    f"an encoded program has at most 9 gates, this one has {len(gates)}",
+                    (*ppath, "gates"),
+                    "the gates digit of the encoded score runs 0–9",
+                )
+            seg = _d(fmt["encoded"].get("segment"))
+            if isinstance(seg.get("field"), str):
+                kind = contact_field_kind(self.fields, seg["field"])
+                mpath = (*ppath, "format", "encoded", "segment", "map")
+                if isinstance(seg.get("map"), list) and kind in ("string", "boolean"):
+                    yield self.diag(
+                        "E303",
+                        f"a range map needs a numeric field, '{seg['field']}' is {kind}",
+                        mpath,
+                        "use a mapping {value: digit} for text fields",
+                    )
+                if isinstance(seg.get("map"), dict) and kind in ("integer", "number", "boolean"):
+                    yield self.diag(
+                        "E303",
+                        f"a value map needs a text field, '{seg['field']}' is {kind}",
+                        mpath,
+                        "use ranges [[low, high, digit], ...] for numeric fields",
+                    )
+
+    def _unknown(self, what: str, name: str, options: list[str], path: Path, key: bool = False) -> Diagnostic:
+        guess = did_you_mean(name, options)
+        msg = f"unknown {what} '{name}'" + (f" (did you mean '{guess}'?)" if guess else "")
+        return self.diag("E302", msg, path, f"{what}s here: {', '.join(options) or 'none'}", key=key)
+
+    def _condition(self, cond: Any, path: Path, events: bool) -> Iterator[Diagnostic]:
+        for leaf, lpath in iter_raw_leaves(cond, path):
+            yield from self._leaf(leaf, lpath, events)
+
+    def _leaf(self, leaf: dict[str, Any], path: Path, events: bool) -> Iterator[Diagnostic]:
+        ops = [k for k in leaf if k in OPERATORS]
+        if len(ops) != 1:
+            return
+        op = ops[0]
+        field = leaf["field"]
+        operand = leaf[op]
+        opath = (*path, op)
+        if events:
+            if field in RESERVED_EVENT_FIELDS:
+                yield self.diag(
+                    "E308",
+                    f"'{field}' is not an event property",
+                    (*path, "field"),
+                    "a where condition tests event properties such as url, form or campaign",
+                )
+                return
+            kind = TEXT
+        else:
+            kind = contact_field_kind(self.fields, field)
+        if op == "regex" and isinstance(operand, str):
+            try:
+                check_portable(operand)
+            except RegexError as exc:
+                yield self.diag(
+                    "E304",
+                    f"regex is not portable: {exc}",
+                    opath,
+                    "keep to literals, ., [...], groups, | and quantifiers",
+                )
+        if op == "exists":
+            return
+        if op in TEXT_ONLY:
+            if kind not in ("string", TEXT):
+                yield self.diag(
+                    "E303",
+                    f"'{op}' tests text, but '{field}' is {_article(kind)} {kind} field",
+                    opath,
+                    "use eq, in, lt, gt or between on numbers and booleans",
+                )
+            return
+        values = operand if isinstance(operand, list) else [operand]
+        if not values or not all(isinstance(v, str | int | float | bool) for v in values):
+            return
+        first = values[0]
+        if kind == "string" and not isinstance(first, str):
+            yield self.diag(
+                "E303",
+                f"'{field}' is a string field, so '{op}' takes text, got {_kind(first)}",
+                opath,
+                "quote the value to compare it as text",
+            )
+        elif kind in ("integer", "number") and isinstance(first, str | bool):
+            yield self.diag(
+                "E303",
+                f"'{field}' is {_article(kind)} {kind} field, so '{op}' takes numbers, got {_kind(first)}",
+                opath,
+                "write the number without quotes",
+            )
+        elif kind == "boolean":
+            if op in ORDERING:
+                yield self.diag(
+                    "E303",
+                    f"'{op}' orders values, but '{field}' is a boolean field",
+                    opath,
+                    "use eq: true or eq: false",
+                )
+            elif not isinstance(first, bool):
+                yield self.diag(
+                    "E303",
+                    f"'{field}' is a boolean field, so '{op}' takes true or false, got {_kind(first)}",
+                    opath,
+                )
+        elif kind == TEXT and op in ORDERING and isinstance(first, bool):
+            yield self.diag("E303", f"'{op}' cannot order booleans", opath)
+        if op == "between" and len(values) == 2 and not any(isinstance(v, bool) for v in values):
+            lo, hi = values
+            if isinstance(lo, str) != isinstance(hi, str):
+                yield self.diag("E303", "between takes two values of the same kind", opath)
+            elif lo > hi:
+                yield self.diag(
+                    "E204",
+                    f"between [{lo}, {hi}] has its low value above its high value",
+                    opath,
+                    "write [low, high]",
+                )
+
+    def _triggers(self, programs: list[Any], triggers: list[Any]) -> Iterator[Diagnostic]:
+        by_id = {p.get("id"): p for p in programs if isinstance(p, dict) and isinstance(p.get("id"), str)}
+        for i, trig in enumerate(triggers):
+            on = _d(_d(trig).get("on"))
+            if not on:
+                continue
+            path: Path = ("triggers", i, "on")
+            pid = on.get("program")
+            if pid is None:
+                if len(programs) > 1:
+                    yield self.diag(
+                        "E311",
+                        "this model has several programs; say which one the trigger watches",
+                        path,
+                        "add program: <id> to on:",
+                    )
+                    continue
+                program = _d(programs[0]) if programs else {}
+            elif pid not in by_id:
+                yield self._unknown("program", str(pid), [str(k) for k in by_id], (*path, "program"))
+                continue
+            else:
+                program = by_id[pid]
+            dims = _d(program.get("dimensions"))
+            dim = on.get("dimension")
+            if dim is not None and dim not in dims:
+                yield self._unknown("dimension", str(dim), [str(k) for k in dims], (*path, "dimension"))
+                continue
+            has_mql = isinstance(_d(_d(program.get("stages")).get("mql")).get("min"), int | float)
+            if on.get("stage_enters") == "mql" and not has_mql:
+                yield self.diag(
+                    "E309",
+                    f"program '{program.get('id')}' has no MQL stage",
+                    (*path, "stage_enters"),
+                    "add stages: {mql: {min: ...}} to the program",
+                )
+            band = on.get("band_enters")
+            if band is not None:
+                bands = _d(dims.get(dim)).get("bands") if dim else program.get("bands")
+                names = [str(b.get("name")) for b in _l(bands) if isinstance(b, dict)]
+                where = f"dimension '{dim}'" if dim else f"program '{program.get('id')}'"
+                if not names:
+                    yield self.diag("E309", f"{where} has no bands", (*path, "band_enters"))
+                elif str(band) not in names:
+                    yield self._unknown("band", str(band), names, (*path, "band_enters"))
+
+
+def _kind(v: object) -> str:
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int | float):
+        return "a number"
+    return "text"
+
+
+def _article(kind: str) -> str:
+    return "an" if kind[0] in "aeiou" else "a"

@@ -1,0 +1,197 @@
+"""The portable regex subset (SPEC §3 item 2, §3a).
+
+DuckDB (RE2), PostgreSQL (ARE) and Spark (java.util.regex) agree on a common core: literals,
+escaped punctuation, `.`, `^`, `$`, classes `[...]` with ranges and negation, groups `(...)`
+and `(?:...)`, alternation and the quantifiers `* + ? {n} {n,} {n,m}` (also lazy). Everything
+else is rejected at load with a reason, so a pattern means the same on every engine.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ALLOWED_ESCAPES = set("nt")  # \n, \t; any escaped punctuation is a literal
+
+
+class RegexError(ValueError):
+    pass
+
+
+def check_portable(pattern: str) -> None:
+    """Raise :class:`RegexError` with a reason when `pattern` leaves the portable subset."""
+    i, n = 0, len(pattern)
+    depth = 0
+    prev_quantifiable = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 >= n:
+                raise RegexError("the pattern ends with a lone backslash")
+            e = pattern[i + 1]
+            _check_escape(e)
+            i += 2
+            prev_quantifiable = True
+            continue
+        if c == "[":
+            i = _skip_class(pattern, i)
+            prev_quantifiable = True
+            continue
+        if c == "(":
+            if pattern.startswith("(?", i):
+                if not pattern.startswith("(?:", i):
+                    raise RegexError(
+                        "'(?' is not portable (look-around, named groups and inline flags differ "
+                        "between engines); only '(?:' is allowed"
+                    )
+                i += 3
+            else:
+                i += 1
+            depth += 1
+            prev_quantifiable = False
+            continue
+        if c == ")":
+            if depth == 0:
+                raise RegexError("unbalanced ')'")
+            depth -= 1
+            i += 1
+            prev_quantifiable = True
+            continue
+        if c in "*+?":
+            if not prev_quantifiable:
+                raise RegexError(f"'{c}' has nothing to repeat")
+            i += 1
+            if i < n and pattern[i] == "?":
+                i += 1  # lazy
+            if i < n and pattern[i] in "*+":
+                raise RegexError("possessive or stacked quantifiers are not portable")
+            prev_quantifiable = False
+            continue
+        if c == "{":
+            m = re.match(r"\{([0-9]+)(,([0-9]*))?\}", pattern[i:])
+            if not m:
+                raise RegexError("a literal '{' must be escaped as '\\{'; quantifiers are {n}, {n,} or {n,m}")
+            if not prev_quantifiable:
+                raise RegexError("'{' quantifier has nothing to repeat")
+            if m.group(3) and int(m.group(3)) < int(m.group(1)):
+                raise RegexError(f"quantifier {m.group(0)} has its maximum below its minimum")
+            i += len(m.group(0))
+            if i < n and pattern[i] == "?":
+                i += 1
+            if i < n and pattern[i] in "*+":
+                raise RegexError("possessive or stacked quantifiers are not portable")
+            prev_quantifiable = False
+            continue
+        if c == "}":
+            raise RegexError("a literal '}' must be escaped as '\\}'")
+        if c == "]":
+            raise RegexError("a literal ']' must be escaped as '\\]'")
+        prev_quantifiable = c not in "|^$"
+        i += 1
+    if depth:
+        raise RegexError("unbalanced '('")
+    try:
+        re.compile(pattern)
+    except re.error as exc:  # pragma: no cover - the scanner above catches these first
+        raise RegexError(str(exc)) from None
+
+
+def _check_escape(e: str) -> None:
+    if e.isdigit():
+        raise RegexError(f"back-reference '\\{e}' is not portable")
+    if e in "dDwWsS":
+        cls = {
+            "d": "[0-9]",
+            "D": "[^0-9]",
+            "w": "[a-z0-9_]",
+            "W": "[^a-z0-9_]",
+            "s": "[ \\t\\n]",
+            "S": "[^ \\t\\n]",
+        }[e]
+        raise RegexError(f"'\\{e}' differs between engines; write {cls}")
+    if e in "bB":
+        raise RegexError(f"word boundary '\\{e}' is not portable")
+    if e.isalnum() and e not in _ALLOWED_ESCAPES:
+        raise RegexError(f"escape '\\{e}' is not portable; escape only punctuation, \\n or \\t")
+    if not e.isascii():
+        raise RegexError(f"escape '\\{e}' is not portable")
+
+
+def _skip_class(pattern: str, i: int) -> int:
+    """Validate a character class starting at `pattern[i] == '['`; return the index after it."""
+    n = len(pattern)
+    j = i + 1
+    if j < n and pattern[j] == "^":
+        j += 1
+    if j < n and pattern[j] == "]":
+        raise RegexError("a ']' first in a class is read differently by engines; escape it as '\\]'")
+    empty = True
+    while j < n:
+        c = pattern[j]
+        if c == "]":
+            if empty:
+                raise RegexError("empty character class")
+            return j + 1
+        if c == "\\":
+            if j + 1 >= n:
+                raise RegexError("the pattern ends with a lone backslash")
+            _check_escape(pattern[j + 1])
+            j += 2
+        elif c == "[":
+            raise RegexError(
+                "'[' inside a class (POSIX classes, nesting) is not portable; escape it as '\\['"
+            )
+        elif pattern.startswith("&&", j):
+            raise RegexError("'&&' inside a class means intersection on Spark; escape one '&'")
+        else:
+            j += 1
+        empty = False
+    raise RegexError("unterminated character class '['")
+
+
+def lower_pattern(pattern: str) -> str:
+    """Lower-case a pattern for case-insensitive matching, keeping escapes as written."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(pattern[i].lower() if len(pattern[i].lower()) == 1 else pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def python_pattern(pattern: str) -> re.Pattern[str]:
+    """Compile a portable pattern with Python's `re` so that it searches like RE2.
+
+    Python's `$` also matches before a final newline; RE2 and PostgreSQL match only at the
+    very end, so an unescaped `$` outside a class becomes `\\Z`.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            continue
+        elif c == "$":
+            out.append(r"\Z")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return re.compile("".join(out))
