@@ -45,20 +45,24 @@ def _clean_path(loc: tuple[Any, ...], data: Any) -> tuple[Path, list[Any]]:
         if isinstance(part, str) and part in _TAGS and not (isinstance(node, dict) and part in node):
             tags.append(part)
             continue
-        if isinstance(part, str) and part.startswith(
-            (
-                "function-",
-                "list[",
-                "dict[",
-                "tuple[",
-                "literal[",
-                "str",
-                "int",
-                "float",
-                "bool",
-                "json-or-python",
+        if (
+            isinstance(part, str)
+            and part.startswith(
+                (
+                    "function-",
+                    "list[",
+                    "dict[",
+                    "tuple[",
+                    "literal[",
+                    "str",
+                    "int",
+                    "float",
+                    "bool",
+                    "json-or-python",
+                )
             )
-        ) and not (isinstance(node, dict) and part in node):
+            and not (isinstance(node, dict) and part in node)
+        ):
             continue
         path.append(part)
         if isinstance(node, dict):

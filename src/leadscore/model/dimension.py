@@ -1,0 +1,164 @@
+"""Dimensions: their decay, bands and categories (SPEC §3 items 5, 6 and 9)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from leadscore.durations import Duration
+from leadscore.model.base import (
+    Label,
+    Name,
+    NonNegativeDuration,
+    Number,
+    PositiveDuration,
+    Strict,
+    describe,
+)
+from leadscore.model.rules import Category, check_bounds
+
+_PERCENT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%$")
+_PERCENT_OF_MQL = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%\s+of\s+mql$")
+
+
+class DecayBy(Strict):
+    kind: Literal["percent", "points"]
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.value:g}%" if self.kind == "percent" else f"{self.value:g}"
+
+
+def _decay_by(value: Any) -> DecayBy:
+    if isinstance(value, DecayBy):
+        return value
+    if isinstance(value, bool):
+        raise PydanticCustomError("decay_by", "expected a percentage such as 10% or points such as 5")
+    if isinstance(value, int | float):
+        if value <= 0:
+            raise PydanticCustomError(
+                "decay_by", "decay by a positive number of points, got {got}", {"got": value}
+            )
+        return DecayBy(kind="points", value=float(value))
+    if isinstance(value, str) and (m := _PERCENT.match(value.strip())):
+        pct = float(m.group(1))
+        if not 0 < pct <= 100:
+            raise PydanticCustomError(
+                "decay_by",
+                "a decay percentage is above 0% and at most 100%, got {got}",
+                {"got": value},
+            )
+        return DecayBy(kind="percent", value=pct)
+    raise PydanticCustomError(
+        "decay_by",
+        "expected a percentage such as 10% or a number of points such as 5, got {got}",
+        {"got": describe(value)},
+    )
+
+
+class Floor(Strict):
+    kind: Literal["points", "percent_of_mql"]
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.value:g}% of mql" if self.kind == "percent_of_mql" else f"{self.value:g}"
+
+
+def _floor(value: Any) -> Floor:
+    if isinstance(value, Floor):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Floor(kind="points", value=float(value))
+    if isinstance(value, str) and (m := _PERCENT_OF_MQL.match(value.strip())):
+        return Floor(kind="percent_of_mql", value=float(m.group(1)))
+    raise PydanticCustomError(
+        "floor",
+        "expected points such as 20 or a share of the MQL threshold such as '50% of mql', got {got}",
+        {"got": describe(value)},
+    )
+
+
+DecayAmount = Annotated[
+    DecayBy,
+    BeforeValidator(_decay_by),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$"},
+                {"type": "number", "exclusiveMinimum": 0},
+            ]
+        }
+    ),
+]
+DecayFloor = Annotated[
+    Floor,
+    BeforeValidator(_floor),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?% of mql$"},
+            ]
+        }
+    ),
+]
+
+
+class Decay(Strict):
+    """Inactivity decay of a dimension (SPEC §3 item 6)."""
+
+    after: NonNegativeDuration = Field(
+        default_factory=lambda: Duration(0, "0d"),
+        description="Idle time before the first step (default 0d).",
+    )
+    every: PositiveDuration = Field(description="Length of each further decay step.")
+    by: DecayAmount = Field(description="Each step: a percentage (10%) or a number of points (5).")
+    floor: DecayFloor | None = Field(None, description="Decay never goes below this: points, or 'P% of mql'.")
+
+
+class Band(Strict):
+    """A named band; a value gets the band with the highest `min` at or below it."""
+
+    name: Label = Field(description="The label, such as A or 1.")
+    min: Number = Field(description="The lowest value in the band (official, rounded values).")
+
+
+def check_bands(bands: list[Band] | None) -> list[Band] | None:
+    if bands is None:
+        return None
+    if not bands:
+        raise PydanticCustomError("bands", "bands need at least one entry")
+    mins = [b.min for b in bands]
+    if len(set(mins)) != len(mins):
+        raise PydanticCustomError("bands", "two bands share the same min; each band needs its own min")
+    names = [b.name for b in bands]
+    if len(set(names)) != len(names):
+        raise PydanticCustomError("bands", "two bands share the same name")
+    return bands
+
+
+class Dimension(Strict):
+    """A dimension such as fit or engagement: categories of rules, a budget, decay and bands."""
+
+    min: Number | None = Field(None, description="Lower clamp of the dimension's raw value.")
+    max: Number | None = Field(None, description="The dimension's budget: upper clamp of its raw value.")
+    decay: Decay | None = Field(None, description="Inactivity decay.")
+    bands: list[Band] | None = Field(None, description="Bands on this dimension's value (e.g. A–D).")
+    categories: dict[Name, Category] = Field(description="The categories of rules, by name.")
+    description: str | None = None
+
+    _bands = field_validator("bands")(classmethod(lambda cls, v: check_bands(v)))
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Dimension:
+        check_bounds(self.min, self.max)
+        return self

@@ -1,0 +1,203 @@
+"""Programs: gates, dimensions, stages, bands, matrix and the score format."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from leadscore.model.base import (
+    Id,
+    Name,
+    Number,
+    Strict,
+    describe,
+)
+from leadscore.model.conditions import Condition
+from leadscore.model.dimension import Band, Dimension, check_bands
+
+
+class Gate(Strict):
+    """A must-have criterion on the contact's fields."""
+
+    id: Id = Field(description="Unique within the program.")
+    when: Condition = Field(description="The condition that must hold.")
+    description: str | None = None
+
+
+class MqlStage(Strict):
+    """When a lead becomes a marketing-qualified lead (SPEC §3 item 10)."""
+
+    min: Number = Field(description="The MQL threshold on the official (rounded) score.")
+    require_gates: bool = Field(False, description="Only qualified contacts (every gate holds) can be MQLs.")
+    recycle_below: Number | None = Field(
+        None, description="An MQL whose score falls below this returns to lead."
+    )
+    sticky: bool = Field(False, description="Once an MQL, always an MQL (until an outcome stage).")
+
+    @model_validator(mode="after")
+    def _recycle(self) -> MqlStage:
+        if self.recycle_below is not None and self.recycle_below > self.min:
+            raise PydanticCustomError(
+                "recycle",
+                "recycle_below ({r}) is above the MQL threshold ({m})",
+                {"r": self.recycle_below, "m": self.min},
+            )
+        if self.sticky and self.recycle_below is not None:
+            raise PydanticCustomError(
+                "recycle", "a sticky MQL is never recycled; drop recycle_below or sticky"
+            )
+        return self
+
+
+class Stages(Strict):
+    mql: MqlStage | None = Field(None, description="The MQL threshold and its hysteresis.")
+
+
+def _segment_map(value: Any) -> Any:
+    if isinstance(value, dict):
+        out: dict[str, int] = {}
+        for k, v in value.items():
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 9:
+                raise PydanticCustomError(
+                    "segment",
+                    "a segment digit is a whole number 0–9, got {got} for '{k}'",
+                    {"got": describe(v), "k": k},
+                )
+            out[str(k)] = v
+        return out
+    if isinstance(value, list):
+        ranges: list[tuple[float | None, float | None, int]] = []
+        for item in value:
+            ok = isinstance(item, list) and len(item) == 3
+            ok = ok and all(
+                x is None or (isinstance(x, int | float) and not isinstance(x, bool)) for x in item[:2]
+            )
+            ok = ok and isinstance(item[2], int) and not isinstance(item[2], bool) and 0 <= item[2] <= 9
+            if not ok:
+                raise PydanticCustomError(
+                    "segment",
+                    "a range entry is [low, high, digit] with numbers (or null for open) and a digit 0–9, got {got}",
+                    {"got": item},
+                )
+            if item[0] is not None and item[1] is not None and item[0] > item[1]:
+                raise PydanticCustomError("segment", "range {got} has low above high", {"got": item})
+            ranges.append((item[0], item[1], item[2]))
+        if not ranges:
+            raise PydanticCustomError("segment", "the segment map is empty")
+        return ranges
+    raise PydanticCustomError(
+        "segment", "the map is a list of [low, high, digit] ranges or a mapping {value: digit}"
+    )
+
+
+SegmentMap = Annotated[
+    dict[str, int] | list[tuple[float | None, float | None, int]],
+    BeforeValidator(_segment_map),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 9},
+                },
+                {"type": "array", "items": {"type": "array", "minItems": 3, "maxItems": 3}},
+            ]
+        }
+    ),
+]
+
+
+class Segment(Strict):
+    """Maps a contact field to the leading digit of an encoded score."""
+
+    field: str = Field(description="The contact field, such as employees.")
+    map: SegmentMap = Field(
+        description="[[low, high, digit], ...] (inclusive, null = open) or {value: digit}."
+    )
+
+
+class Encoded(Strict):
+    segment: Segment | None = Field(
+        None, description="The field mapping for the leading digit (0 without one)."
+    )
+
+
+class EncodedFormat(Strict):
+    """Displayed score = segment digit × 1000 + gates met × 100 + clamp(points, 0, 99)."""
+
+    encoded: Encoded
+
+
+def _format_kind(value: Any) -> str | None:
+    if value == "plain":
+        return "plain"
+    if isinstance(value, dict | EncodedFormat):
+        return "encoded"
+    return None
+
+
+ScoreFormat = Annotated[
+    Annotated[Literal["plain"], Tag("plain")] | Annotated[EncodedFormat, Tag("encoded")],
+    Discriminator(
+        _format_kind,
+        custom_error_type="format",
+        custom_error_message="expected plain or {encoded: {segment: ...}}",
+    ),
+]
+
+
+class Program(Strict):
+    """One scale: its gates, dimensions, bands, matrix, stages and score format."""
+
+    id: Id = Field(description="Names the program in output rows and triggers.")
+    description: str | None = None
+    applies_to: Condition | None = Field(
+        None, description="Only contacts matching this are scored (null: all)."
+    )
+    gates: list[Gate] = Field(default_factory=list, description="Must-have criteria.")
+    dimensions: dict[Name, Dimension] = Field(description="Dimensions by name, such as fit and engagement.")
+    weights: dict[Name, Number] | None = Field(
+        None, description="Weight per dimension in the total (default 1)."
+    )
+    bands: list[Band] | None = Field(None, description="Bands on the program total.")
+    matrix: list[Name] | None = Field(
+        None, description="Two banded dimensions whose bands join, such as [fit, engagement]."
+    )
+    stages: Stages | None = Field(None, description="The MQL stage.")
+    format: ScoreFormat = Field("plain", description="plain, or encoded with a segment map.")
+
+    _bands = field_validator("bands")(classmethod(lambda cls, v: check_bands(v)))
+
+    @field_validator("matrix")
+    @classmethod
+    def _matrix_pair(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and (len(v) != 2 or v[0] == v[1]):
+            raise PydanticCustomError(
+                "matrix", "a matrix names two different dimensions, such as [fit, engagement]"
+            )
+        return v
+
+    @field_validator("dimensions")
+    @classmethod
+    def _some_dimension(cls, v: dict[str, Dimension]) -> dict[str, Dimension]:
+        if not v:
+            raise PydanticCustomError("dimensions", "a program needs at least one dimension")
+        return v
+
+    @property
+    def mql_threshold(self) -> float | None:
+        return self.stages.mql.min if self.stages and self.stages.mql else None
+
+    @property
+    def encoded(self) -> Encoded | None:
+        return self.format.encoded if isinstance(self.format, EncodedFormat) else None

@@ -1,0 +1,148 @@
+"""Triggers: automations on score transitions (parsed and validated; executed by the service)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from leadscore.model.base import (
+    Id,
+    Label,
+    Name,
+    Number,
+    Strict,
+)
+
+
+class TriggerOn(Strict):
+    """When the trigger fires: the moment its condition turns from false to true."""
+
+    program: Id | None = Field(None, description="The program (optional when the model has one).")
+    dimension: Name | None = Field(
+        None, description="With band_enters or score_crosses_*: use this dimension."
+    )
+    stage_enters: Literal["lead", "mql"] | None = Field(None, description="The contact enters this stage.")
+    band_enters: Label | None = Field(None, description="The contact enters this band.")
+    score_crosses_above: Number | None = Field(None, description="The score rises to this value or above.")
+    score_crosses_below: Number | None = Field(None, description="The score falls below this value.")
+
+    @model_validator(mode="after")
+    def _one(self) -> TriggerOn:
+        set_ = [
+            k
+            for k in ("stage_enters", "band_enters", "score_crosses_above", "score_crosses_below")
+            if getattr(self, k) is not None
+        ]
+        if len(set_) != 1:
+            raise PydanticCustomError(
+                "trigger_on",
+                "a trigger watches one thing: stage_enters, band_enters, score_crosses_above or score_crosses_below",
+            )
+        if self.dimension is not None and self.stage_enters is not None:
+            raise PydanticCustomError("trigger_on", "stage_enters watches the program, not a dimension")
+        return self
+
+
+class Webhook(Strict):
+    url: str = Field(description="Where to POST the JSON payload.")
+    secret_env: str | None = Field(
+        None, description="Environment variable holding the HMAC-SHA256 signing secret."
+    )
+    headers: dict[str, str] | None = Field(None, description="Extra HTTP headers.")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^https?://", v):
+            raise PydanticCustomError(
+                "url", "a webhook URL starts with http:// or https://, got '{v}'", {"v": v}
+            )
+        return v
+
+
+class Assign(Strict):
+    round_robin: list[str] | None = Field(None, min_length=1, description="Owners to take turns.")
+    owner: str | None = Field(None, description="One owner.")
+
+    @model_validator(mode="after")
+    def _one(self) -> Assign:
+        if (self.round_robin is None) == (self.owner is None):
+            raise PydanticCustomError("assign", "assign takes either round_robin: [..] or owner: name")
+        return self
+
+
+class WebhookAction(Strict):
+    webhook: Webhook
+
+
+class AssignAction(Strict):
+    assign: Assign
+
+
+class SegmentAction(Strict):
+    add_to_segment: str
+
+
+class RemoveSegmentAction(Strict):
+    remove_from_segment: str
+
+
+class StageAction(Strict):
+    set_stage: str
+
+
+_ACTIONS = {
+    "webhook": "webhook",
+    "assign": "assign",
+    "add_to_segment": "add_to_segment",
+    "remove_from_segment": "remove_from_segment",
+    "set_stage": "set_stage",
+}
+
+
+def _action_kind(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        return _ACTIONS.get(key)
+    for cls, tag in (
+        (WebhookAction, "webhook"),
+        (AssignAction, "assign"),
+        (SegmentAction, "add_to_segment"),
+        (RemoveSegmentAction, "remove_from_segment"),
+        (StageAction, "set_stage"),
+    ):
+        if isinstance(value, cls):
+            return tag
+    return None
+
+
+Action = Annotated[
+    Annotated[WebhookAction, Tag("webhook")]
+    | Annotated[AssignAction, Tag("assign")]
+    | Annotated[SegmentAction, Tag("add_to_segment")]
+    | Annotated[RemoveSegmentAction, Tag("remove_from_segment")]
+    | Annotated[StageAction, Tag("set_stage")],
+    Discriminator(
+        _action_kind,
+        custom_error_type="action",
+        custom_error_message="expected one action: webhook, assign, add_to_segment, remove_from_segment or set_stage",
+    ),
+]
+
+
+class Trigger(Strict):
+    """An automation that runs once each time its condition turns true (SPEC §3 item 13)."""
+
+    id: Id = Field(description="Unique within the model.")
+    description: str | None = None
+    on: TriggerOn = Field(description="The transition to watch.")
+    do: list[Action] = Field(min_length=1, description="What to run, in order.")
