@@ -44,7 +44,13 @@ def layout(model: Model, rules: bool = False) -> Layout:
     dims = _unique([d for p in model.programs for d in p.dimensions])
     banded = _unique([d for p in model.programs for d, dim in p.dimensions.items() if dim.bands])
     rule_ids = _unique(
-        [r.id for p in model.programs for dim in p.dimensions.values() for c in dim.categories.values() for r in c.rules]
+        [
+            r.id
+            for p in model.programs
+            for dim in p.dimensions.values()
+            for c in dim.categories.values()
+            for r in c.rules
+        ]
     )
     cols: list[Column] = [
         Column("contact_id", "text"),

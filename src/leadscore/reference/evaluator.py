@@ -156,7 +156,13 @@ def last_activity(dim: Dimension, events: Sequence[Event], as_of: int) -> int | 
 
 
 def dimension(
-    program: Program, name: str, dim: Dimension, model: Model, contact: Contact, events: Sequence[Event], as_of: int
+    program: Program,
+    name: str,
+    dim: Dimension,
+    model: Model,
+    contact: Contact,
+    events: Sequence[Event],
+    as_of: int,
 ) -> DimensionResult:
     categories: list[CategoryResult] = []
     for cname, cat in dim.categories.items():
@@ -244,7 +250,11 @@ def evaluate_program(
         score = digit * 1000 + threshold_value
     else:
         threshold_value = score = points
-    dim_bands = {d.name: band_for(program.dimensions[d.name].bands, official(d.value)) for d in dims if program.dimensions[d.name].bands}
+    dim_bands = {
+        d.name: band_for(program.dimensions[d.name].bands, official(d.value))
+        for d in dims
+        if program.dimensions[d.name].bands
+    }
     matrix = None
     if program.matrix:
         a, b = (dim_bands.get(n) for n in program.matrix)
@@ -269,9 +279,15 @@ def evaluate_program(
     )
 
 
-def evaluate_contact(model: Model, contact: Contact, events: Sequence[Event], as_of: int) -> list[ProgramResult]:
+def evaluate_contact(
+    model: Model, contact: Contact, events: Sequence[Event], as_of: int
+) -> list[ProgramResult]:
     """One result per program the contact applies to, in model order."""
-    return [evaluate_program(p, model, contact, events, as_of) for p in model.programs if applies(p, model, contact)]
+    return [
+        evaluate_program(p, model, contact, events, as_of)
+        for p in model.programs
+        if applies(p, model, contact)
+    ]
 
 
 def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:

@@ -1,0 +1,1 @@
+"""Engines that run the compiled scoring query: DuckDB (embedded default), PostgreSQL, Spark."""

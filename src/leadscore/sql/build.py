@@ -1,0 +1,115 @@
+"""Small constructors for sqlglot nodes, so the builders read like the SQL they make."""
+
+from __future__ import annotations
+
+import math
+
+from sqlglot import exp
+
+DOUBLE = exp.DataType.build("DOUBLE")
+BIGINT = exp.DataType.build("BIGINT")
+VARCHAR = exp.DataType.build("VARCHAR")
+BOOLEAN = exp.DataType.build("BOOLEAN")
+
+TRUE = exp.Boolean(this=True)
+FALSE = exp.Boolean(this=False)
+
+
+def ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=ident(name), table=ident(table) if table else None)
+
+
+def string(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def integer(value: int) -> exp.Expression:
+    lit = exp.Literal.number(abs(value))
+    return exp.Neg(this=lit) if value < 0 else lit
+
+
+def bigint(value: int) -> exp.Expression:
+    return exp.Cast(this=integer(value), to=BIGINT.copy())
+
+
+def double(value: float) -> exp.Expression:
+    """A DOUBLE literal that round-trips exactly (`repr` is the shortest exact form)."""
+    if not math.isfinite(value):
+        raise ValueError(f"cannot write {value} as SQL")
+    text = repr(float(value))
+    neg = text.startswith("-")
+    lit = exp.Literal.number(text.lstrip("-"))
+    cast = exp.Cast(this=lit, to=DOUBLE.copy())
+    return exp.Neg(this=cast) if neg else cast
+
+
+def to_double(e: exp.Expression) -> exp.Expression:
+    return exp.Cast(this=e, to=DOUBLE.copy())
+
+
+def boolean(value: bool) -> exp.Boolean:
+    return exp.Boolean(this=value)
+
+
+def null(type_: exp.DataType) -> exp.Expression:
+    return exp.Cast(this=exp.Null(), to=type_.copy())
+
+
+def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Case:
+    c = exp.Case()
+    for cond, then in whens:
+        c = c.when(cond, then)
+    if default is not None:
+        c = c.else_(default)
+    return c
+
+
+def coalesce(e: exp.Expression, default: exp.Expression) -> exp.Expression:
+    return exp.Coalesce(this=e, expressions=[default])
+
+
+def paren(e: exp.Expression) -> exp.Expression:
+    return exp.Paren(this=e)
+
+
+def add_all(items: list[exp.Expression]) -> exp.Expression:
+    if not items:
+        return double(0.0)
+    out = items[0]
+    for item in items[1:]:
+        out = exp.Add(this=out, expression=item)
+    return out
+
+
+def clamp(e: exp.Expression, lo: float | None, hi: float | None) -> exp.Expression:
+    """Like the reference's clamp: below `lo` gives `lo`, above `hi` gives `hi`."""
+    whens: list[tuple[exp.Expression, exp.Expression]] = []
+    if lo is not None:
+        whens.append((exp.LT(this=e.copy(), expression=double(lo)), double(lo)))
+    if hi is not None:
+        whens.append((exp.GT(this=e.copy(), expression=double(hi)), double(hi)))
+    if not whens:
+        return e
+    return case(*whens, default=e.copy())
+
+
+def round_half_away(e: exp.Expression, scale: float) -> exp.Expression:
+    """sign(x) * floor(|x| * scale + 0.5) / scale, exactly as the reference writes it."""
+    scaled = exp.Add(
+        this=exp.Mul(this=exp.Abs(this=e.copy()), expression=double(scale)), expression=double(0.5)
+    )
+    magnitude = exp.Div(this=exp.Floor(this=scaled), expression=double(scale))
+    return exp.Mul(this=to_double(exp.Sign(this=e.copy())), expression=paren(magnitude))
+
+
+def official(e: exp.Expression) -> exp.Expression:
+    """The official score: round to 6 decimals, then to an integer, half away from zero."""
+    return exp.Cast(this=round_half_away(round_half_away(e, 1e6), 1.0), to=BIGINT.copy())
+
+
+def alias(e: exp.Expression, name: str) -> exp.Alias:
+    return exp.alias_(e, ident(name))

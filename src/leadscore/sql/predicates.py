@@ -1,0 +1,155 @@
+"""Predicates of the compiled form as SQL that is never NULL.
+
+SQL's three-valued logic would turn `ne` on a missing value into NULL, and `NOT NULL` into
+NULL; SPEC §3 says a missing value makes every operator false except `exists: false`, `ne` and
+`not_in`. So each leaf is a CASE that states its result for a missing value first, and then
+`AND`, `OR` and `NOT` combine plain booleans.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leadscore.compiled.ir import (
+    And,
+    Between,
+    Compare,
+    Const,
+    Exists,
+    FieldRef,
+    InSet,
+    Not,
+    Or,
+    Pred,
+    Scalar,
+    TextMatch,
+)
+from leadscore.model.regex import lower_pattern
+from leadscore.sql.build import FALSE, boolean, case, col, double, paren, string, to_double
+from leadscore.sql.dialects import SqlDialect
+
+_CMP = {"eq": exp.EQ, "ne": exp.NEQ, "lt": exp.LT, "lte": exp.LTE, "gt": exp.GT, "gte": exp.GTE}
+_BOOL_WORDS = (string("true"), string("false"))
+
+
+class PredicateCompiler:
+    def __init__(self, dialect: SqlDialect, table: str | None = None) -> None:
+        self.d = dialect
+        self.table = table
+
+    def column(self, f: FieldRef) -> exp.Expression:
+        return col(f.name, self.table)
+
+    def compile(self, p: Pred) -> exp.Expression:
+        if isinstance(p, Const):
+            return boolean(p.value)
+        if isinstance(p, And):
+            return paren(exp.and_(*(self.compile(i) for i in p.items)))
+        if isinstance(p, Or):
+            return paren(exp.or_(*(self.compile(i) for i in p.items)))
+        if isinstance(p, Not):
+            return exp.Not(this=paren(self.compile(p.item)))
+        if isinstance(p, Exists):
+            c = self.column(p.field)
+            return (
+                exp.Not(this=exp.Is(this=c, expression=exp.Null()))
+                if p.present
+                else exp.Is(this=c, expression=exp.Null())
+            )
+        if isinstance(p, TextMatch):
+            return self._text_match(p)
+        if isinstance(p, Compare):
+            return self._typed(
+                p.field,
+                p.value,
+                p.case_sensitive,
+                p.op == "ne",
+                lambda v, k: self._cmp(p.op, v, p.value, k, p.case_sensitive),
+            )
+        if isinstance(p, InSet):
+            return self._typed(
+                p.field, p.values[0], p.case_sensitive, p.negate, lambda v, k: self._in(v, p, k)
+            )
+        if isinstance(p, Between):
+            return self._typed(p.field, p.low, p.case_sensitive, False, lambda v, k: self._between(v, p, k))
+        raise TypeError(f"unknown predicate {p!r}")  # pragma: no cover
+
+    # -- typed comparisons ------------------------------------------------------------------
+
+    def _typed(self, f: FieldRef, probe: Scalar, cs: bool, true_when_missing: bool, body) -> exp.Expression:  # type: ignore[no-untyped-def]
+        """CASE WHEN missing THEN … WHEN not comparable THEN FALSE ELSE <comparison> END."""
+        c = self.column(f)
+        missing = (exp.Is(this=c.copy(), expression=exp.Null()), boolean(true_when_missing))
+        if isinstance(probe, bool):
+            if f.kind == "boolean":
+                return case(missing, default=body(c.copy(), "boolean"))
+            lowered = exp.Lower(this=c.copy())
+            not_bool = exp.Not(this=exp.In(this=lowered.copy(), expressions=[w.copy() for w in _BOOL_WORDS]))
+            as_bool = exp.EQ(this=lowered, expression=string("true"))
+            return case(missing, (not_bool, FALSE.copy()), default=body(paren(as_bool), "boolean"))
+        if isinstance(probe, int | float):
+            if f.kind in ("integer", "number"):
+                return case(missing, default=body(to_double(c.copy()), "number"))
+            not_num = exp.Not(this=self.d.is_decimal_literal(c.copy()))
+            return case(missing, (not_num, FALSE.copy()), default=body(to_double(c.copy()), "number"))
+        value = c.copy() if cs else exp.Lower(this=c.copy())
+        return case(missing, default=body(self.d.text_ordering(value), "text"))
+
+    def _literal(self, v: Scalar, kind: str, cs: bool) -> exp.Expression:
+        if kind == "boolean":
+            return boolean(bool(v))
+        if kind == "number":
+            return double(float(v))
+        lit = string(str(v))
+        return self.d.text_ordering(lit if cs else exp.Lower(this=lit))
+
+    def _cmp(self, op: str, value: exp.Expression, operand: Scalar, kind: str, cs: bool) -> exp.Expression:
+        return _CMP[op](this=value, expression=self._literal(operand, kind, cs))
+
+    def _in(self, value: exp.Expression, p: InSet, kind: str) -> exp.Expression:
+        test = exp.In(this=value, expressions=[self._literal(v, kind, p.case_sensitive) for v in p.values])
+        return exp.Not(this=paren(test)) if p.negate else test
+
+    def _between(self, value: exp.Expression, p: Between, kind: str) -> exp.Expression:
+        lo = self._literal(p.low, kind, p.case_sensitive)
+        hi = self._literal(p.high, kind, p.case_sensitive)
+        return paren(exp.and_(exp.GTE(this=value.copy(), expression=lo), exp.LTE(this=value, expression=hi)))
+
+    # -- text operators ---------------------------------------------------------------------
+
+    def _text_match(self, p: TextMatch) -> exp.Expression:
+        c = self.column(p.field)
+        value = c.copy() if p.case_sensitive else exp.Lower(this=c.copy())
+        if p.kind == "regex":
+            pattern = p.pattern if p.case_sensitive else lower_pattern(p.pattern)
+            test = self.d.regex_search(value, pattern)
+        else:
+            like = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
+            pat: exp.Expression = string(like)
+            if not p.case_sensitive:
+                pat = exp.Lower(this=pat)
+            test = exp.Escape(
+                this=exp.Like(this=value, expression=pat), expression=string(self.d.LIKE_ESCAPE)
+            )
+        return case((exp.Is(this=c, expression=exp.Null()), FALSE.copy()), default=test)
+
+
+def like_pattern(kind: str, text: str, escape: str) -> str:
+    """A LIKE pattern for contains/starts_with/ends_with/glob; `%`, `_` and the escape are escaped."""
+
+    def lit(ch: str) -> str:
+        return escape + ch if ch in ("%", "_", escape) else ch
+
+    if kind == "glob":
+        return "".join("%" if ch == "*" else "_" if ch == "?" else lit(ch) for ch in text)
+    body = "".join(lit(ch) for ch in text)
+    if kind == "contains":
+        return f"%{body}%"
+    if kind == "starts_with":
+        return f"{body}%"
+    if kind == "ends_with":
+        return f"%{body}"
+    raise ValueError(kind)
+
+
+__all__ = ["PredicateCompiler", "double", "like_pattern"]
