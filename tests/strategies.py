@@ -27,7 +27,7 @@ EVENT_TYPES = ("a", "b", "c", "page_view")
 TEXT_POOL = [
     "PL", "pl", " PL", "DE", "ŁÓDŹ", "łódź", "Łódź", "Straße", "STRASSE", "straße", "ΣΑΣ", "σας",
     "5", "5.0", "-3", "+2", ".5", "7.", "1e3", "12abc", "abc", "true", "TRUE", "False", "yes",
-    "%", "_", "!", "a%b", "x_y", "a!b", "*", "?", "/pricing", "https://a.com/pricing?x=1",
+    "%", "_", "!", "a%b", "x_y", "xzy", "aZZb", "a!b", "a!!b", "*", "?", "/pricing", "https://a.com/pricing?x=1",
     "https://a.com/careers", "/Careers/jobs", "vp sales", "Head of Growth", "chief", "Ω", "日本",
 ]  # fmt: skip
 TEXT = st.one_of(st.sampled_from(TEXT_POOL), st.text(alphabet="abAB%_*?!.-5 łŁß", max_size=6))
@@ -402,6 +402,59 @@ def rule_events(
     return cs, events
 
 
+def operand_variants(cond: Any) -> list[Any]:
+    """Values near a condition's operands: the operand itself, re-cased, one character changed,
+    extended on either side, shortened; numbers just below and above. These sit on the edges
+    that LIKE escaping, case folding and decimal-literal parsing must get right."""
+    out: list[Any] = []
+
+    def walk(c: Any) -> None:
+        if isinstance(c, dict):
+            for k, v in c.items():
+                if k in ("all", "any"):
+                    for x in v:
+                        walk(x)
+                elif k == "not":
+                    walk(v)
+                elif k not in ("field", "case_sensitive"):
+                    for x in v if isinstance(v, list) else [v]:
+                        add(x)
+
+    def add(x: Any) -> None:
+        if isinstance(x, bool):
+            out.extend([x, str(x).lower(), str(x).upper()])
+        elif isinstance(x, int | float):
+            out.extend([x, x - 1, x + 1, x + 0.5, str(x), f"{x}abc"])
+        elif isinstance(x, str):
+            text = x.replace("*", "zz").replace("?", "q")
+            out.extend([text, text.upper(), text.lower(), f"a{text}", f"{text}b", text[:-1] or "z"])
+            for i in range(min(len(text), 3)):
+                out.append(text[:i] + "z" + text[i + 1 :])
+
+    walk(cond)
+    return [v for v in out if v != ""]
+
+
 @st.composite
-def condition_contacts(draw: st.DrawFn, n: int = 12) -> list[Contact]:
-    return [draw(contact(f"c{i}")) for i in range(n)]
+def condition_contacts(draw: st.DrawFn, cond: Any = None, n: int = 12) -> list[Contact]:
+    """Contacts for a condition test: half their values taken from near the condition's operands."""
+    near = operand_variants(cond)
+    contacts = []
+    for i in range(n):
+        c = draw(contact(f"c{i}"))
+        if near:
+            fields = dict(c.fields)
+            for name, kind in [*CONTACT_FIELDS.items(), ("u1", "text")]:
+                if draw(st.booleans()):
+                    v = draw(st.sampled_from(near))
+                    ok = (
+                        (kind in ("string", "text") and isinstance(v, str))
+                        or (kind == "integer" and isinstance(v, int) and not isinstance(v, bool))
+                        or (kind == "number" and isinstance(v, int | float) and not isinstance(v, bool))
+                        or (kind == "boolean" and isinstance(v, bool))
+                    )
+                    if ok:
+                        fields[name] = float(v) if kind == "number" else v
+            c = Contact(c.contact_id, fields)
+        contacts.append(c)
+    return contacts

@@ -39,8 +39,10 @@ def assert_rows_equal(engine_rows: list[dict[str, Any]], reference_rows: list[di
         for col, ev in expected.items():
             av = actual[col]
             if isinstance(ev, float) and not isinstance(ev, bool):
-                assert isinstance(av, float) and math.isclose(av, ev, rel_tol=0, abs_tol=TOLERANCE), (
+                assert isinstance(av, float), f"{key} {col}: engine {av!r} is not a float"
+                assert math.isclose(av, ev, rel_tol=0, abs_tol=TOLERANCE), (
                     f"{key} {col}: engine {av!r} != reference {ev!r}"
                 )
             else:
-                assert av == ev and type(av) is type(ev), f"{key} {col}: engine {av!r} != reference {ev!r}"
+                assert type(av) is type(ev), f"{key} {col}: engine {av!r} != reference {ev!r} (type)"
+                assert av == ev, f"{key} {col}: engine {av!r} != reference {ev!r}"

@@ -27,8 +27,9 @@ from tests.strategies import (
 MOMENTS = st.sampled_from([AS_OF, AS_OF - 86_400_000_000 * 15 - 1, AS_OF + 3_600_000_000])
 
 
-@given(condition("contact", 2), condition_contacts())
-def test_contact_conditions(cond, contacts):  # type: ignore[no-untyped-def]
+@given(condition("contact", 2), st.data())
+def test_contact_conditions(cond, data):  # type: ignore[no-untyped-def]
+    contacts = data.draw(condition_contacts(cond))
     model = model_from_dict(single_rule_model({"id": "r", "when": cond, "points": 1}))
     assume(model is not None)
     assert_rows_equal(
@@ -94,7 +95,38 @@ def test_rounding_and_encoding(points, more, segment):  # type: ignore[no-untype
     assert model is not None
     from leadscore.records import Contact
 
-    contacts = [Contact("c0", {"i1": 5, "b1": True}), Contact("c1", {"i1": 50}), Contact("c2", {})]
+    # on both sides of each segment edge (10 | 11), and without the field
+    contacts = [
+        Contact("c0", {"i1": 10, "b1": True}),
+        Contact("c1", {"i1": 11}),
+        Contact("c2", {}),
+        Contact("c3", {"i1": 50}),
+    ]
+    assert_rows_equal(
+        duckdb_rows(model, contacts, [], AS_OF), score_rows(model, contacts, [], AS_OF, rules=True)
+    )
+
+
+META_OPERANDS = ["x_y", "a%b", "_", "%", "!", "a!b", "*_*", "*%*", "?_", "ŁÓDŹ", "straße", "Σ", "x", ""]
+
+
+@given(
+    st.sampled_from(["contains", "starts_with", "ends_with", "glob", "eq", "in", "lt", "between"]),
+    st.sampled_from(META_OPERANDS),
+    st.sampled_from(["s1", "u1"]),
+    st.booleans(),
+    st.data(),
+)
+def test_text_operators(op, operand, field, cs, data):  # type: ignore[no-untyped-def]
+    """LIKE metacharacters, the escape character and case folding, densely."""
+    if op == "glob" or operand or op in ("contains", "starts_with", "ends_with"):
+        value = [operand] if op == "in" else [operand, operand + "z"] if op == "between" else operand
+    else:
+        value = "x"
+    leaf = {"field": field, op: value, **({"case_sensitive": True} if cs else {})}
+    model = model_from_dict(single_rule_model({"id": "r", "when": leaf, "points": 1}))
+    assume(model is not None)
+    contacts = data.draw(condition_contacts(leaf, n=16))
     assert_rows_equal(
         duckdb_rows(model, contacts, [], AS_OF), score_rows(model, contacts, [], AS_OF, rules=True)
     )

@@ -9,7 +9,7 @@ import pyarrow as pa
 from leadscore.compiled.ir import CompiledModel
 from leadscore.output.columns import Layout
 from leadscore.sql.dialects import DuckDBDialect
-from leadscore.sql.query import Relations, build_score_query
+from leadscore.sql.query import DEFAULT_RELATIONS, Relations, build_score_query
 
 
 class DuckDBEngine:
@@ -32,14 +32,14 @@ class DuckDBEngine:
         self.con.register(name, table)
 
     def score_sql(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = Relations()
+        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
     ) -> str:
         return self.dialect.render(
             build_score_query(cm, layout, as_of_us, self.dialect, relations), pretty=False
         )
 
     def score(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = Relations()
+        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
     ) -> pa.Table:
         return self.con.sql(self.score_sql(cm, layout, as_of_us, relations)).to_arrow_table()
 

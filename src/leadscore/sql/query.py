@@ -25,12 +25,15 @@ class Relations:
     events_have_micros: bool = False
 
 
+DEFAULT_RELATIONS = Relations()
+
+
 def build_score_query(
     cm: CompiledModel,
     layout: Layout,
     as_of_us: int,
     dialect: SqlDialect,
-    relations: Relations = Relations(),
+    relations: Relations = DEFAULT_RELATIONS,
 ) -> exp.Expression:
     events = EventSide(cm, dialect, as_of_us)
     ev_cols: list[exp.Expression] = [col("contact_id"), col("type")]
