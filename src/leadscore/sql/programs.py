@@ -75,7 +75,9 @@ class ProgramSide:
                 n = case(
                     (exp.GT(this=n.copy(), expression=integer(agg.limit)), integer(agg.limit)), default=n
                 )
-            return exp.Mul(this=double(agg.points), expression=to_double(n))
+            # no events is 0.0 (not -0.0 from negative points × 0), as the reference's empty sum
+            product = exp.Mul(this=double(agg.points), expression=to_double(n.copy()))
+            return case((exp.EQ(this=n, expression=integer(0)), double(0.0)), default=product)
         if kind is Aggregation.LATEST:
             assert agg.half_life_us is not None
             w = self.events.weight(agg.half_life_us, a.copy())

@@ -1,0 +1,1 @@
+"""The `leadscore` command: a thin shell over :class:`leadscore.app.Application`."""

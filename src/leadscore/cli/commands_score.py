@@ -1,0 +1,146 @@
+"""Commands that read data: score and explain."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from leadscore.cli import render
+from leadscore.cli.main import (
+    CONTACTS,
+    EVENTS,
+    MODEL,
+    QUIET,
+    app,
+    as_of_option,
+    format_option,
+    handle_errors,
+    parse_as_of,
+)
+
+
+@click.command()
+@MODEL
+@CONTACTS
+@EVENTS
+@as_of_option
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write scores here: .csv, .parquet or .jsonl. Default: CSV on standard output.",
+)
+@click.option("--rules", is_flag=True, help="Add one rule:<rule id> column per rule with its value.")
+@click.option(
+    "--strict", is_flag=True, help="Any bad input row is an error (exit code 2) instead of a reported skip."
+)
+@QUIET
+@format_option
+@handle_errors
+def score(
+    model: Path,
+    contacts: Path,
+    events: Path | None,
+    as_of: str | None,
+    out: Path | None,
+    rules: bool,
+    strict: bool,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Score every contact with the model, as of a moment.
+
+    Writes one row per contact and program: contact_id, program, score, points,
+    <dimension>_points…, qualified, gates_met, <dimension>_band…, band, matrix, mql_eligible,
+    model_version, as_of (and rule:<id>… with --rules).
+
+    Bad input rows (an unparseable timestamp, a value of the wrong type, a missing
+    contact_id) are reported with file and line and skipped; the good rows are scored.
+    """
+    application = app(quiet)
+    to_stdout = out is None
+    target = out
+    tmpdir = None
+    if to_stdout:
+        tmpdir = tempfile.mkdtemp(prefix="leadscore-")
+        target = Path(tmpdir) / "scores.csv"
+    try:
+        result = application.score(
+            model, contacts, events, parse_as_of(as_of), target, rules=rules, strict=strict
+        )
+        if to_stdout and target is not None:
+            with open(target, encoding="utf-8") as f:
+                shutil.copyfileobj(f, sys.stdout)
+    finally:
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+    diags = result.report.diagnostics()
+    if fmt == "json":
+        summary = {
+            "ok": True,
+            "rows": result.rows,
+            "contacts": result.contacts,
+            "programs": result.programs,
+            "out": str(out) if out else None,
+            "model_version": result.model_version,
+            "seconds": round(result.seconds, 3),
+            "input": result.report.to_json(),
+            "diagnostics": [d.to_json() for d in diags],
+        }
+        click.echo(json.dumps(summary, indent=2), err=to_stdout)
+        return
+    if not quiet:
+        render.diagnostics(diags)
+        render.lint_summary(result.warnings, model)
+        where = f" → {out}" if out else ""
+        click.secho(
+            f"scored {result.contacts:,} contacts ({result.rows:,} rows, {result.programs} program(s)) in {result.seconds:.1f} s{where}",
+            fg="green",
+            err=True,
+        )
+
+
+@click.command()
+@MODEL
+@CONTACTS
+@EVENTS
+@click.option("--contact", "contact_id", required=True, help="The contact_id to explain.")
+@click.option("--program", help="Only this program (default: every program the contact is scored by).")
+@as_of_option
+@QUIET
+@format_option
+@handle_errors
+def explain(
+    model: Path,
+    contacts: Path,
+    events: Path | None,
+    contact_id: str,
+    program: str | None,
+    as_of: str | None,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Explain one contact's score, point by point.
+
+    Shows every rule's value; the events that counted with their age and decayed points; the
+    events a limit or once_per dropped; clamps to budgets; inactivity decay; gates; bands and
+    the matrix cell. The numbers add up to the score.
+    """
+    results = app(quiet).explain(model, contacts, events, contact_id, parse_as_of(as_of), program)
+    if fmt == "json":
+        click.echo(json.dumps(results if len(results) != 1 else results[0], indent=2))
+        return
+    if not results:
+        click.echo(f"{contact_id} is not scored by any program (applies_to excludes it)")
+    for r in results:
+        click.echo(render.explanation(r))
+
+
+def register(group: click.Group) -> None:
+    for cmd in (score, explain):
+        group.add_command(cmd)

@@ -1,0 +1,130 @@
+"""`leadscore`: score leads with an explainable model kept in YAML.
+
+Every command is a thin shell over :class:`leadscore.app.Application`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from leadscore import __version__
+from leadscore.diagnostics import LeadscoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def as_of_option(func: F) -> F:
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="INSTANT",
+        help="Score as of this moment (ISO 8601, e.g. 2026-01-01T00:00:00Z; naive is UTC). Events after it do not exist yet. Default: now.",
+    )(func)
+
+
+def parse_as_of(value: str | None) -> int:
+    from leadscore.durations import parse_instant, to_micros
+
+    if value is None:
+        return to_micros(datetime.now(UTC).replace(microsecond=0))
+    try:
+        return parse_instant(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people, json for programs (the same error shape as the API).",
+    )(func)
+
+
+def handle_errors(func: F) -> F:
+    """User mistakes become a message and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs.get("fmt", "text")
+        try:
+            return func(*args, **kwargs)
+        except LeadscoreError as exc:
+            if fmt == "json":
+                click.echo(json.dumps(exc.to_json(), indent=2))
+            else:
+                from leadscore.cli import render
+
+                render.diagnostics(exc.diagnostics)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def app(quiet: bool = False) -> Any:
+    from leadscore.app import Application
+    from leadscore.cli.progress import progress_for
+
+    return Application(progress_for(quiet))
+
+
+MODEL = click.option(
+    "--model", "-m", "model", required=True, type=click.Path(path_type=Path), help="The model file (YAML)."
+)
+CONTACTS = click.option(
+    "--contacts",
+    "-c",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Contacts: CSV, Parquet or JSON Lines, with a contact_id column.",
+)
+EVENTS = click.option(
+    "--events",
+    "-e",
+    type=click.Path(path_type=Path),
+    help="Events: CSV, Parquet or JSON Lines with event_id, contact_id, type, timestamp and properties (as columns or one JSON properties column).",
+)
+QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="leadscore")
+def cli() -> None:
+    """Explainable lead scoring: a model in YAML, scores in SQL, every point accounted for.
+
+    \b
+    Start here:
+      leadscore demo                      a sample funnel, scored, with next steps
+      leadscore init my-scoring           a new workspace with a commented model
+      leadscore validate -m model.yaml    check a model: every problem, with file:line:col
+      leadscore score -m model.yaml -c contacts.csv -e events.csv --out scores.csv
+      leadscore explain -m model.yaml -c contacts.csv -e events.csv --contact c-0042
+    """
+
+
+from leadscore.cli import commands_model, commands_score  # noqa: E402
+
+commands_model.register(cli)
+commands_score.register(cli)
+
+
+def main() -> None:
+    cli(prog_name="leadscore")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

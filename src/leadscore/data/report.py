@@ -1,0 +1,115 @@
+"""What loading found: bad rows (with file, line and reason), duplicates and strays."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from leadscore.diagnostics import Diagnostic, Location, Severity
+
+MAX_LISTED = 20  # bad rows listed one by one per file; the rest are counted by reason
+
+
+@dataclass(frozen=True)
+class BadRow:
+    file: str
+    line: int  # 1-based line of a CSV / JSON Lines file; 1-based row of a Parquet file
+    reason: str
+    column: str | None = None
+
+    def to_diagnostic(self) -> Diagnostic:
+        return Diagnostic("D101", self.reason, Location(self.file, self.line), severity=Severity.WARNING)
+
+
+@dataclass
+class FileReport:
+    file: str
+    kind: str  # contacts, events, outcomes, feedback
+    rows: int = 0  # rows read
+    loaded: int = 0  # good rows kept
+    bad_total: int = 0
+    bad: list[BadRow] = field(default_factory=list)  # the first MAX_LISTED
+    bad_by_reason: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0  # rows whose id was already seen (events: event_id; contacts: contact_id)
+    missing_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "rows": self.rows,
+            "loaded": self.loaded,
+            "bad_rows": self.bad_total,
+            "bad_by_reason": dict(self.bad_by_reason),
+            "bad_examples": [{"line": b.line, "reason": b.reason} for b in self.bad],
+            "duplicates": self.duplicates,
+            "missing_columns": self.missing_columns,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class LoadReport:
+    files: list[FileReport] = field(default_factory=list)
+    unknown_contact_events: int = 0
+
+    @property
+    def bad_total(self) -> int:
+        return sum(f.bad_total for f in self.files)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for f in self.files:
+            out.extend(b.to_diagnostic() for b in f.bad)
+            more = f.bad_total - len(f.bad)
+            if more > 0:
+                out.append(
+                    Diagnostic(
+                        "D100",
+                        f"{more} more bad rows not listed ("
+                        + ", ".join(f"{n} × {r}" for r, n in f.bad_by_reason.most_common(5))
+                        + ")",
+                        Location(f.file),
+                        severity=Severity.WARNING,
+                    )
+                )
+            for col in f.missing_columns:
+                out.append(
+                    Diagnostic(
+                        "D102",
+                        f"the model reads '{col}', which is not a column of this file; it counts as missing for every row",
+                        Location(f.file, 1),
+                        "check the spelling, or add the column",
+                        Severity.WARNING,
+                    )
+                )
+            if f.duplicates:
+                what = "an event_id" if f.kind == "events" else "a contact_id"
+                out.append(
+                    Diagnostic(
+                        "D103",
+                        f"{f.duplicates} rows repeat {what} seen earlier; the first in the file counts",
+                        Location(f.file),
+                        severity=Severity.WARNING,
+                    )
+                )
+        if self.unknown_contact_events:
+            events_file = next((f.file for f in self.files if f.kind == "events"), "events")
+            out.append(
+                Diagnostic(
+                    "D104",
+                    f"{self.unknown_contact_events} events belong to contacts not in the contacts file; they are ignored",
+                    Location(events_file),
+                    severity=Severity.WARNING,
+                )
+            )
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_json() for f in self.files],
+            "unknown_contact_events": self.unknown_contact_events,
+            "bad_rows": self.bad_total,
+        }

@@ -1,0 +1,256 @@
+"""Read CSV and JSON Lines into Arrow tables of text, keeping each row's line number.
+
+CSV takes pyarrow's multithreaded reader first; when a file has values spanning lines, blank
+lines or rows with the wrong number of cells, it falls back to Python's csv module, which knows
+the exact line of every row. JSON Lines is read line by line (a bad line is reported and
+skipped); a `properties` object is flattened into columns, and numbers keep their original text.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+
+from leadscore.data.report import BadRow
+from leadscore.diagnostics import LeadscoreError
+
+LINE = "_line"
+PROPERTIES = "properties"
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class TextTable:
+    """Rows as text (empty cells null) with a `_line` column, and the rows that could not be read."""
+
+    table: pa.Table
+    bad: list[BadRow] = field(default_factory=list)
+
+
+def _open_text(path: Path) -> IO[str]:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    if name.endswith(".bz2"):
+        return io.TextIOWrapper(bz2.open(path, "rb"), encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def count_lines(path: Path) -> int:
+    """Lines in a text file (a last line without a newline counts)."""
+    name = path.name.lower()
+    opener: Any = gzip.open if name.endswith(".gz") else bz2.open if name.endswith(".bz2") else open
+    n = 0
+    last = b"\n"
+    with opener(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            n += chunk.count(b"\n")
+            last = chunk[-1:]
+    return n + (0 if last == b"\n" else 1)
+
+
+def sniff_delimiter(path: Path) -> str:
+    with _open_text(path) as f:
+        header = f.readline()
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _header(path: Path, delimiter: str) -> list[str]:
+    with _open_text(path) as f:
+        row = next(csv.reader(f, delimiter=delimiter), None)
+    if not row:
+        raise LeadscoreError.simple("D003", f"{path} is empty; a CSV file starts with a header row")
+    names = [c.strip() for c in row]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise LeadscoreError.simple(
+            "D004", f"{path}: the header repeats column(s) {', '.join(sorted(dupes))}"
+        )
+    return names
+
+
+def read_csv(path: Path, wanted: set[str] | None = None, delimiter: str | None = None) -> TextTable:
+    """All columns as text (or only `wanted` ones, when given), with exact line numbers."""
+    import pyarrow.csv as pacsv
+
+    delim = delimiter or sniff_delimiter(path)
+    names = _header(path, delim)
+    keep = [n for n in names if wanted is None or n in wanted]
+    invalid: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=1, use_threads=True, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                include_columns=keep,
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        table = None
+    # a quoted value spanning lines or a blank line shifts line numbers: then read exactly
+    if table is None or invalid or count_lines(path) != table.num_rows + 1:
+        return _read_csv_exact(path, names, keep, delim)
+    lines = pa.array(range(2, table.num_rows + 2), pa.int64())
+    return TextTable(table.append_column(LINE, lines))
+
+
+def _read_csv_exact(path: Path, names: list[str], keep: list[str], delimiter: str) -> TextTable:
+    """Python's csv module: slower, but it knows the line each row starts on."""
+    idx = [names.index(n) for n in keep]
+    columns: list[list[str | None]] = [[] for _ in keep]
+    lines: list[int] = []
+    bad: list[BadRow] = []
+    width = len(names)
+    with _open_text(path) as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        next(reader, None)
+        start = reader.line_num + 1
+        try:
+            for row in reader:
+                line = start
+                start = reader.line_num + 1
+                if not row:
+                    continue  # a blank line
+                if len(row) != width:
+                    bad.append(BadRow(str(path), line, f"expected {width} cells, found {len(row)}"))
+                    continue
+                for out, i in zip(columns, idx, strict=True):
+                    out.append(row[i] if row[i] != "" else None)
+                lines.append(line)
+        except csv.Error as exc:
+            bad.append(BadRow(str(path), start, f"unreadable CSV: {exc}; the rest of the file was skipped"))
+    data = {n: pa.array(c, pa.string()) for n, c in zip(keep, columns, strict=True)}
+    data[LINE] = pa.array(lines, pa.int64())
+    return TextTable(pa.table(data), bad)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value if value != "" else None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class _RawNumber(str):
+    """A JSON number kept as the text it was written in."""
+
+
+def _loads(line: str) -> Any:
+    return json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber)
+
+
+def flatten_properties(record: dict[str, Any], wanted: set[str] | None) -> dict[str, str | None]:
+    """Top-level keys, plus the keys of a `properties` object (top-level wins on a clash)."""
+    out: dict[str, str | None] = {}
+    props = record.get(PROPERTIES)
+    if isinstance(props, dict):
+        for k, v in props.items():
+            if wanted is None or k in wanted:
+                out[k] = _text(v)
+    for k, v in record.items():
+        if k == PROPERTIES and isinstance(v, dict):
+            continue
+        if wanted is None or k in wanted:
+            out[k] = _text(v)
+    return out
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
+    with _open_text(path) as f:
+        for n, line in enumerate(f, start=1):
+            yield n, line
+
+
+def read_jsonl(path: Path, wanted: set[str] | None = None, progress: Progress | None = None) -> TextTable:
+    columns: dict[str, list[str | None]] = {}
+    lines: list[int] = []
+    bad: list[BadRow] = []
+    count = 0
+    for n, line in iter_jsonl(path):
+        if not line.strip():
+            continue
+        try:
+            record = _loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append(BadRow(str(path), n, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+            continue
+        if not isinstance(record, dict):
+            bad.append(BadRow(str(path), n, "a line must be a JSON object {...}"))
+            continue
+        flat = flatten_properties(record, wanted)
+        for k in flat.keys() - columns.keys():
+            columns[k] = [None] * count
+        for k, col in columns.items():
+            col.append(flat.get(k))
+        lines.append(n)
+        count += 1
+        if progress is not None and count % 100_000 == 0:
+            progress(count)
+    data = {k: pa.array(v, pa.string()) for k, v in columns.items()}
+    data[LINE] = pa.array(lines, pa.int64())
+    return TextTable(pa.table(data), bad)
+
+
+def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTable:
+    """Flatten a CSV column `properties` holding JSON objects into text columns."""
+    if PROPERTIES not in table.column_names:
+        return TextTable(table)
+    raw = table.column(PROPERTIES).to_pylist()
+    line_numbers = table.column(LINE).to_pylist()
+    missing = [w for w in wanted if w not in table.column_names]
+    values: dict[str, list[str | None]] = {w: [] for w in missing}
+    keep: list[bool] = []
+    bad: list[BadRow] = []
+    for text, line in zip(raw, line_numbers, strict=True):
+        obj: Any = {}
+        if text is not None:
+            try:
+                obj = _loads(text)
+            except json.JSONDecodeError as exc:
+                bad.append(BadRow(str(path), line, f"properties is not valid JSON: {exc.msg}"))
+                keep.append(False)
+                continue
+            if not isinstance(obj, dict):
+                bad.append(BadRow(str(path), line, "properties must be a JSON object {...}"))
+                keep.append(False)
+                continue
+        keep.append(True)
+        for w in missing:
+            values[w].append(_text(obj.get(w)))
+    mask = pa.array(keep, pa.bool_())
+    out = table.drop_columns([PROPERTIES]).filter(mask)
+    for w in missing:
+        out = out.append_column(w, pa.array(values[w], pa.string()))
+    return TextTable(out, bad)
