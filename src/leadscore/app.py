@@ -53,7 +53,8 @@ class Session:
         from leadscore.sql.query import Relations
 
         lay = layout(self.model, rules)
-        return self.engine.score_sql(self.compiled, lay, as_of, Relations(contacts=contacts_relation))
+        sql: str = self.engine.score_sql(self.compiled, lay, as_of, Relations(contacts=contacts_relation))
+        return sql
 
     def score_to(self, out: Path | None, as_of: int, rules: bool = False) -> tuple[int, list[dict[str, Any]]]:
         """Write scores to `out` (or keep them in a table); return the row count and a preview."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from leadscore.compiled.ir import (
     Aggregation,
     And,
@@ -56,7 +58,7 @@ class _Lowering:
             if name != "type":
                 self.event_props[name] = None
             return FieldRef("event", name, "text")
-        kind: Kind = contact_field_kind(self.model.fields, name)  # type: ignore[assignment]
+        kind = cast(Kind, contact_field_kind(self.model.fields, name))
         ref = FieldRef("contact", name, kind)
         if name != "contact_id":
             self.contact_fields[ref] = None

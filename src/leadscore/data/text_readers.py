@@ -189,8 +189,7 @@ def flatten_properties(record: dict[str, Any], wanted: set[str] | None) -> dict[
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
     with _open_text(path) as f:
-        for n, line in enumerate(f, start=1):
-            yield n, line
+        yield from enumerate(f, start=1)
 
 
 def read_jsonl(path: Path, wanted: set[str] | None = None, progress: Progress | None = None) -> TextTable:

@@ -7,7 +7,7 @@ malformed is skipped here because the schema reports it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from leadscore.diagnostics import Diagnostic
@@ -22,7 +22,7 @@ BUILTIN_CONTACT_FIELDS = {"contact_id": "string"}
 FIELD_TYPES = ("string", "integer", "number", "boolean")
 
 
-def contact_field_kind(fields: dict[str, str], field: str) -> str:
+def contact_field_kind(fields: Mapping[str, str], field: str) -> str:
     if field in BUILTIN_CONTACT_FIELDS:
         return BUILTIN_CONTACT_FIELDS[field]
     kind = fields.get(field, TEXT)

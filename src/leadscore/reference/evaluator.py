@@ -97,7 +97,7 @@ def decay_weight(rule: BehaviourRule, event: Event, as_of: int) -> float:
     """w(a) = 0.5 ** (a / h) with a half-life, else 1."""
     if rule.half_life is None:
         return 1.0
-    return 0.5 ** (age_days(event, as_of) / rule.half_life.days)
+    return float(0.5 ** (age_days(event, as_of) / rule.half_life.days))
 
 
 def behaviour_rule(rule: BehaviourRule, events: Sequence[Event], as_of: int) -> RuleResult:
@@ -111,11 +111,11 @@ def behaviour_rule(rule: BehaviourRule, events: Sequence[Event], as_of: int) -> 
         seen: set[int] = set()
         kept = []
         for e in selected:
-            w = e.ts // window  # windows aligned to the Unix epoch (floor division)
-            if w in seen:
+            win = e.ts // window  # windows aligned to the Unix epoch (floor division)
+            if win in seen:
                 dropped[id(e)] = EventStatus.ONCE_PER
             else:
-                seen.add(w)
+                seen.add(win)
                 kept.append(e)
     if rule.limit is not None:
         for e in kept[rule.limit :]:
@@ -244,12 +244,14 @@ def evaluate_program(
     gates_met = sum(1 for _, ok in gates if ok)
     qualified = all(ok for _, ok in gates)
     digit: int | None = None
+    threshold_value: int
     if program.encoded is not None:
         threshold_value = gates_met * 100 + int(clamp(points, 0, 99))
         digit = segment_digit(program, model, contact)
         score = digit * 1000 + threshold_value
     else:
-        threshold_value = score = points
+        threshold_value = points
+        score = points
     dim_bands = {
         d.name: band_for(program.dimensions[d.name].bands, official(d.value))
         for d in dims

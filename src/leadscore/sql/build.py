@@ -27,16 +27,16 @@ def string(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
 
-def integer(value: int) -> exp.Expression:
+def integer(value: int) -> exp.Expr:
     lit = exp.Literal.number(abs(value))
     return exp.Neg(this=lit) if value < 0 else lit
 
 
-def bigint(value: int) -> exp.Expression:
+def bigint(value: int) -> exp.Expr:
     return exp.Cast(this=integer(value), to=BIGINT.copy())
 
 
-def double(value: float) -> exp.Expression:
+def double(value: float) -> exp.Expr:
     """A DOUBLE literal that round-trips exactly (`repr` is the shortest exact form)."""
     if not math.isfinite(value):
         raise ValueError(f"cannot write {value} as SQL")
@@ -47,7 +47,7 @@ def double(value: float) -> exp.Expression:
     return exp.Neg(this=cast) if neg else cast
 
 
-def to_double(e: exp.Expression) -> exp.Expression:
+def to_double(e: exp.Expr) -> exp.Expr:
     return exp.Cast(this=e, to=DOUBLE.copy())
 
 
@@ -55,11 +55,11 @@ def boolean(value: bool) -> exp.Boolean:
     return exp.Boolean(this=value)
 
 
-def null(type_: exp.DataType) -> exp.Expression:
+def null(type_: exp.DataType) -> exp.Expr:
     return exp.Cast(this=exp.Null(), to=type_.copy())
 
 
-def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Case:
+def case(*whens: tuple[exp.Expr, exp.Expr], default: exp.Expr | None = None) -> exp.Case:
     c = exp.Case()
     for cond, then in whens:
         c = c.when(cond, then)
@@ -68,15 +68,15 @@ def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression 
     return c
 
 
-def coalesce(e: exp.Expression, default: exp.Expression) -> exp.Expression:
+def coalesce(e: exp.Expr, default: exp.Expr) -> exp.Expr:
     return exp.Coalesce(this=e, expressions=[default])
 
 
-def paren(e: exp.Expression) -> exp.Expression:
+def paren(e: exp.Expr) -> exp.Expr:
     return exp.Paren(this=e)
 
 
-def add_all(items: list[exp.Expression]) -> exp.Expression:
+def add_all(items: list[exp.Expr]) -> exp.Expr:
     if not items:
         return double(0.0)
     out = items[0]
@@ -85,9 +85,9 @@ def add_all(items: list[exp.Expression]) -> exp.Expression:
     return out
 
 
-def clamp(e: exp.Expression, lo: float | None, hi: float | None) -> exp.Expression:
+def clamp(e: exp.Expr, lo: float | None, hi: float | None) -> exp.Expr:
     """Like the reference's clamp: below `lo` gives `lo`, above `hi` gives `hi`."""
-    whens: list[tuple[exp.Expression, exp.Expression]] = []
+    whens: list[tuple[exp.Expr, exp.Expr]] = []
     if lo is not None:
         whens.append((exp.LT(this=e.copy(), expression=double(lo)), double(lo)))
     if hi is not None:
@@ -97,7 +97,7 @@ def clamp(e: exp.Expression, lo: float | None, hi: float | None) -> exp.Expressi
     return case(*whens, default=e.copy())
 
 
-def round_half_away(e: exp.Expression, scale: float) -> exp.Expression:
+def round_half_away(e: exp.Expr, scale: float) -> exp.Expr:
     """sign(x) * floor(|x| * scale + 0.5) / scale, exactly as the reference writes it."""
     scaled = exp.Add(
         this=exp.Mul(this=exp.Abs(this=e.copy()), expression=double(scale)), expression=double(0.5)
@@ -106,10 +106,10 @@ def round_half_away(e: exp.Expression, scale: float) -> exp.Expression:
     return exp.Mul(this=to_double(exp.Sign(this=e.copy())), expression=paren(magnitude))
 
 
-def official(e: exp.Expression) -> exp.Expression:
+def official(e: exp.Expr) -> exp.Expr:
     """The official score: round to 6 decimals, then to an integer, half away from zero."""
     return exp.Cast(this=round_half_away(round_half_away(e, 1e6), 1.0), to=BIGINT.copy())
 
 
-def alias(e: exp.Expression, name: str) -> exp.Alias:
+def alias(e: exp.Expr, name: str) -> exp.Expr:
     return exp.alias_(e, ident(name))

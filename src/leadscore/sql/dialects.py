@@ -22,29 +22,29 @@ class SqlDialect:
     # LIKE escape character: '!' is ordinary in every engine's string literals (unlike '\')
     LIKE_ESCAPE: ClassVar[str] = "!"
 
-    def epoch_micros(self, e: exp.Expression) -> exp.Expression:
+    def epoch_micros(self, e: exp.Expr) -> exp.Expr:
         """Exact microseconds since the Unix epoch of a UTC timestamp column."""
         return exp.Anonymous(this="EPOCH_US", expressions=[e])
 
-    def regex_search(self, value: exp.Expression, pattern: str) -> exp.Expression:
+    def regex_search(self, value: exp.Expr, pattern: str) -> exp.Expr:
         """True when the (portable) pattern matches anywhere in the value."""
         return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
 
-    def is_decimal_literal(self, value: exp.Expression) -> exp.Expression:
+    def is_decimal_literal(self, value: exp.Expr) -> exp.Expr:
         """The whole text is a decimal literal (SPEC §3a): then it compares as a number."""
         return self.regex_search(value, DECIMAL_LITERAL)
 
-    def text_ordering(self, e: exp.Expression) -> exp.Expression:
+    def text_ordering(self, e: exp.Expr) -> exp.Expr:
         """Text ordered by code point (binary collation)."""
         return e
 
-    def int_div(self, a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
         return exp.IntDiv(this=a, expression=b)
 
-    def render(self, tree: exp.Expression, pretty: bool = True) -> str:
+    def render(self, tree: exp.Expr, pretty: bool = True) -> str:
         return tree.sql(dialect=self.sqlglot_dialect, pretty=pretty)
 
-    def ts_column(self, name: str = "timestamp") -> exp.Expression:
+    def ts_column(self, name: str = "timestamp") -> exp.Expr:
         return exp.Cast(this=self.epoch_micros(col(name)), to=BIGINT.copy())
 
 

@@ -42,7 +42,7 @@ class EventPlan:
     windows: dict[int, str] = field(default_factory=dict)
     aggregates: dict[EventAggregate, str] = field(default_factory=dict)
     activities: dict[tuple[EventFilter, ...], str] = field(default_factory=dict)
-    subqueries: list[tuple[str, exp.Expression]] = field(default_factory=list)  # (cte name, select)
+    subqueries: list[tuple[str, exp.Expr]] = field(default_factory=list)  # (cte name, select)
     main_columns: list[str] = field(default_factory=list)
 
 
@@ -70,19 +70,19 @@ class EventSide:
 
     # -- expressions --------------------------------------------------------------------------
 
-    def age_us(self, ts: exp.Expression) -> exp.Expression:
+    def age_us(self, ts: exp.Expr) -> exp.Expr:
         return paren(exp.Sub(this=bigint(self.as_of), expression=ts))
 
-    def weight(self, half_life_us: int, ts: exp.Expression) -> exp.Expression:
+    def weight(self, half_life_us: int, ts: exp.Expr) -> exp.Expr:
         """w(a) = 0.5 ** (a / h), with a = (T − ts) / 86400 s in days, as in the reference."""
         age_days = exp.Div(this=to_double(self.age_us(ts)), expression=double(float(MICROS_PER_DAY)))
         exponent = exp.Div(this=paren(age_days), expression=double(half_life_us / MICROS_PER_DAY))
         return exp.Pow(this=double(0.5), expression=exponent)
 
-    def filter_flag(self, f: EventFilter) -> exp.Expression:
+    def filter_flag(self, f: EventFilter) -> exp.Expr:
         type_col = col("type")
         if len(f.types) == 1:
-            parts: list[exp.Expression] = [exp.EQ(this=type_col, expression=string(f.types[0]))]
+            parts: list[exp.Expr] = [exp.EQ(this=type_col, expression=string(f.types[0]))]
         else:
             parts = [exp.In(this=type_col, expressions=[string(t) for t in f.types])]
         if not f.include_bots:
@@ -95,7 +95,7 @@ class EventSide:
             parts.append(where)
         return exp.and_(*parts)
 
-    def window_id(self, once_per_us: int) -> exp.Expression:
+    def window_id(self, once_per_us: int) -> exp.Expr:
         """floor(ts / D) for any sign of ts, with integer arithmetic only."""
         ts = col(TS)
         d = bigint(once_per_us)
@@ -114,9 +114,9 @@ class EventSide:
 
     # -- CTEs ----------------------------------------------------------------------------------
 
-    def scope(self, events_relation: exp.Expression) -> exp.Select:
+    def scope(self, events_relation: exp.Expr) -> exp.Select:
         """Events in scope with one flag per filter and one id per once_per window length."""
-        cols: list[exp.Expression] = [col(CID), col(TS)]
+        cols: list[exp.Expr] = [col(CID), col(TS)]
         cols += [alias(self.filter_flag(f), name) for f, name in self.plan.filters.items()]
         cols += [alias(self.window_id(d), name) for d, name in self.plan.windows.items()]
         in_time = exp.LTE(this=col(TS), expression=bigint(self.as_of))
@@ -128,7 +128,7 @@ class EventSide:
 
     def rule_aggregates(self) -> exp.Select | None:
         """One GROUP BY over the scope for every aggregate that needs no ranking."""
-        cols: list[exp.Expression] = [col(CID)]
+        cols: list[exp.Expr] = [col(CID)]
         for agg, name in self.plan.aggregates.items():
             e = self._single_pass(agg)
             if e is not None:
@@ -142,7 +142,7 @@ class EventSide:
             return None
         return exp.select(*cols).from_("scope").group_by(col(CID))
 
-    def _single_pass(self, agg: EventAggregate) -> exp.Expression | None:
+    def _single_pass(self, agg: EventAggregate) -> exp.Expr | None:
         flag = col(self.plan.filters[agg.filter])
         kind = agg.aggregation
         if kind is Aggregation.COUNT:

@@ -37,10 +37,10 @@ class PredicateCompiler:
         self.d = dialect
         self.table = table
 
-    def column(self, f: FieldRef) -> exp.Expression:
+    def column(self, f: FieldRef) -> exp.Expr:
         return col(f.name, self.table)
 
-    def compile(self, p: Pred) -> exp.Expression:
+    def compile(self, p: Pred) -> exp.Expr:
         if isinstance(p, Const):
             return boolean(p.value)
         if isinstance(p, And):
@@ -76,7 +76,7 @@ class PredicateCompiler:
 
     # -- typed comparisons ------------------------------------------------------------------
 
-    def _typed(self, f: FieldRef, probe: Scalar, cs: bool, true_when_missing: bool, body) -> exp.Expression:  # type: ignore[no-untyped-def]
+    def _typed(self, f: FieldRef, probe: Scalar, cs: bool, true_when_missing: bool, body) -> exp.Expr:  # type: ignore[no-untyped-def]
         """CASE WHEN missing THEN … WHEN not comparable THEN FALSE ELSE <comparison> END."""
         c = self.column(f)
         missing = (exp.Is(this=c.copy(), expression=exp.Null()), boolean(true_when_missing))
@@ -95,7 +95,7 @@ class PredicateCompiler:
         value = c.copy() if cs else exp.Lower(this=c.copy())
         return case(missing, default=body(self.d.text_ordering(value), "text"))
 
-    def _literal(self, v: Scalar, kind: str, cs: bool) -> exp.Expression:
+    def _literal(self, v: Scalar, kind: str, cs: bool) -> exp.Expr:
         if kind == "boolean":
             return boolean(bool(v))
         if kind == "number":
@@ -103,21 +103,21 @@ class PredicateCompiler:
         lit = string(str(v))
         return self.d.text_ordering(lit if cs else exp.Lower(this=lit))
 
-    def _cmp(self, op: str, value: exp.Expression, operand: Scalar, kind: str, cs: bool) -> exp.Expression:
+    def _cmp(self, op: str, value: exp.Expr, operand: Scalar, kind: str, cs: bool) -> exp.Expr:
         return _CMP[op](this=value, expression=self._literal(operand, kind, cs))
 
-    def _in(self, value: exp.Expression, p: InSet, kind: str) -> exp.Expression:
+    def _in(self, value: exp.Expr, p: InSet, kind: str) -> exp.Expr:
         test = exp.In(this=value, expressions=[self._literal(v, kind, p.case_sensitive) for v in p.values])
         return exp.Not(this=paren(test)) if p.negate else test
 
-    def _between(self, value: exp.Expression, p: Between, kind: str) -> exp.Expression:
+    def _between(self, value: exp.Expr, p: Between, kind: str) -> exp.Expr:
         lo = self._literal(p.low, kind, p.case_sensitive)
         hi = self._literal(p.high, kind, p.case_sensitive)
         return paren(exp.and_(exp.GTE(this=value.copy(), expression=lo), exp.LTE(this=value, expression=hi)))
 
     # -- text operators ---------------------------------------------------------------------
 
-    def _text_match(self, p: TextMatch) -> exp.Expression:
+    def _text_match(self, p: TextMatch) -> exp.Expr:
         c = self.column(p.field)
         value = c.copy() if p.case_sensitive else exp.Lower(this=c.copy())
         if p.kind == "regex":
@@ -125,7 +125,7 @@ class PredicateCompiler:
             test = self.d.regex_search(value, pattern)
         else:
             like = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
-            pat: exp.Expression = string(like)
+            pat: exp.Expr = string(like)
             if not p.case_sensitive:
                 pat = exp.Lower(this=pat)
             test = exp.Escape(

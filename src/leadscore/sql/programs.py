@@ -60,17 +60,17 @@ class ProgramSide:
 
     # -- step 1: rules ----------------------------------------------------------------------
 
-    def rule_value(self, rule: RulePlan) -> exp.Expression:
+    def rule_value(self, rule: RulePlan) -> exp.Expr:
         if isinstance(rule, FitPlan):
             return case((self.preds.compile(rule.when), double(rule.points)), default=double(0.0))
         return clamp(self._behaviour_raw(rule), rule.min, rule.max)
 
-    def _behaviour_raw(self, rule: BehaviourPlan) -> exp.Expression:
+    def _behaviour_raw(self, rule: BehaviourPlan) -> exp.Expr:
         agg = rule.aggregate
         a = col(self.events.plan.aggregates[agg])
         kind = agg.aggregation
         if kind in (Aggregation.COUNT, Aggregation.WINDOWS):
-            n: exp.Expression = coalesce(a, integer(0))
+            n: exp.Expr = coalesce(a, integer(0))
             if agg.limit is not None:
                 n = case(
                     (exp.GT(this=n.copy(), expression=integer(agg.limit)), integer(agg.limit)), default=n
@@ -87,13 +87,11 @@ class ProgramSide:
             )
         return coalesce(a, double(0.0))
 
-    def segment(self, seg: SegmentPlan | None) -> exp.Expression:
+    def segment(self, seg: SegmentPlan | None) -> exp.Expr:
         if seg is None:
             return integer(0)
         c = col(seg.field.name)
-        whens: list[tuple[exp.Expression, exp.Expression]] = [
-            (exp.Is(this=c.copy(), expression=exp.Null()), integer(0))
-        ]
+        whens: list[tuple[exp.Expr, exp.Expr]] = [(exp.Is(this=c.copy(), expression=exp.Null()), integer(0))]
         if seg.values is not None:
             low = exp.Lower(this=c.copy())
             for key, digit in seg.values:
@@ -106,7 +104,7 @@ class ProgramSide:
             whens.append((exp.Not(this=self.d.is_decimal_literal(c.copy())), integer(0)))
         number = to_double(c.copy())
         for lo, hi, digit in seg.ranges:
-            parts = []
+            parts: list[exp.Expr] = []
             if lo is not None:
                 parts.append(exp.GTE(this=number.copy(), expression=double(lo)))
             if hi is not None:
@@ -116,13 +114,13 @@ class ProgramSide:
 
     # -- the chain ----------------------------------------------------------------------------
 
-    def ctes(self, index: int, p: ProgramPlan) -> tuple[list[tuple[str, exp.Expression]], str]:
+    def ctes(self, index: int, p: ProgramPlan) -> tuple[list[tuple[str, exp.Expr]], str]:
         """The CTEs of one program, and the name of the last one (the output columns)."""
         pre = f"p{index}"
         rules = [r for dim in p.dimensions for cat in dim.categories for r in cat.rules]
         rname = {id(r): f"r{i}" for i, r in enumerate(rules)}
         # 1. rules, gates, applies_to, segment digit
-        cols: list[exp.Expression] = [col("contact_id"), alias(self.preds.compile(p.applies_to), "applies")]
+        cols: list[exp.Expr] = [col("contact_id"), alias(self.preds.compile(p.applies_to), "applies")]
         cols += [alias(self.preds.compile(g), f"g{i}") for i, (_, g) in enumerate(p.gates)]
         if p.encoded:
             cols.append(alias(self.segment(p.segment), "segment_digit"))
@@ -177,10 +175,10 @@ class ProgramSide:
                 (exp.GT(this=col("points"), expression=integer(99)), integer(99)),
                 default=col("points"),
             )
-            threshold: exp.Expression = paren(
+            threshold: exp.Expr = paren(
                 exp.Add(this=exp.Mul(this=col("gates_met"), expression=integer(100)), expression=clamped)
             )
-            score: exp.Expression = exp.Add(
+            score: exp.Expr = exp.Add(
                 this=exp.Mul(this=col("segment_digit"), expression=integer(1000)), expression=threshold.copy()
             )
         else:
@@ -191,7 +189,7 @@ class ProgramSide:
             alias(exp.Cast(this=threshold, to=BIGINT.copy()), "threshold_value"),
             alias(exp.Cast(this=score, to=BIGINT.copy()), "score"),
         ).from_(f"{pre}_points")
-        ctes = [
+        ctes: list[tuple[str, exp.Expr]] = [
             (f"{pre}_rules", step1),
             (f"{pre}_raw", step2),
             (f"{pre}_dims", step3),
@@ -200,7 +198,7 @@ class ProgramSide:
         ]
         return ctes, f"{pre}_scores"
 
-    def decay(self, dim: DimensionPlan, raw: exp.Expression, activity: str | None) -> exp.Expression:
+    def decay(self, dim: DimensionPlan, raw: exp.Expr, activity: str | None) -> exp.Expr:
         plan = dim.decay
         if plan is None or activity is None:
             return raw
@@ -216,7 +214,7 @@ class ProgramSide:
             ),
         )
         if plan.kind == "percent":
-            decayed: exp.Expression = exp.Mul(
+            decayed: exp.Expr = exp.Mul(
                 this=raw.copy(), expression=exp.Pow(this=double(plan.factor), expression=to_double(steps))
             )
         else:
@@ -241,10 +239,10 @@ class ProgramSide:
         dims = {dim.name: j for j, dim in enumerate(p.dimensions)}
         rules = [r for dim in p.dimensions for cat in dim.categories for r in cat.rules]
         rule_cols = {r.rule_id: f"r{i}" for i, r in enumerate(rules)}
-        select: list[exp.Expression] = []
+        select: list[exp.Expr] = []
         for c in self.layout.columns:
             name = c.name
-            e: exp.Expression
+            e: exp.Expr
             if name == "contact_id":
                 e = col("contact_id")
             elif name == "program":
@@ -274,14 +272,14 @@ class ProgramSide:
             select.append(alias(e, name))
         return exp.select(*select).from_(scores_cte).where(col("applies"))
 
-    def band(self, bands: tuple[BandPlan, ...], value: exp.Expression) -> exp.Expression:
+    def band(self, bands: tuple[BandPlan, ...], value: exp.Expr) -> exp.Expr:
         whens = [
             (exp.GTE(this=value.copy(), expression=double(b.min)), string(b.name))
             for b in sorted(bands, key=lambda b: -b.min)
         ]
         return case(*whens, default=null(VARCHAR))
 
-    def matrix(self, p: ProgramPlan, dims: dict[str, int]) -> exp.Expression:
+    def matrix(self, p: ProgramPlan, dims: dict[str, int]) -> exp.Expr:
         if p.matrix is None:
             return null(VARCHAR)
         parts = []
@@ -294,7 +292,7 @@ class ProgramSide:
         )
         return case((either_missing, null(VARCHAR)), default=exp.DPipe(this=a, expression=b, safe=True))
 
-    def mql(self, p: ProgramPlan) -> exp.Expression:
+    def mql(self, p: ProgramPlan) -> exp.Expr:
         if p.mql is None:
             return boolean(False)
         reached = exp.GTE(this=col("threshold_value"), expression=double(p.mql.min))

@@ -34,12 +34,12 @@ def build_score_query(
     as_of_us: int,
     dialect: SqlDialect,
     relations: Relations = DEFAULT_RELATIONS,
-) -> exp.Expression:
+) -> exp.Expr:
     events = EventSide(cm, dialect, as_of_us)
-    ev_cols: list[exp.Expression] = [col("contact_id"), col("type")]
+    ev_cols: list[exp.Expr] = [col("contact_id"), col("type")]
     ev_cols.append(col(TS) if relations.events_have_micros else alias(dialect.ts_column("timestamp"), TS))
     ev_cols += [col(p) for p in cm.event_properties]
-    ctes: list[tuple[str, exp.Expression]] = [
+    ctes: list[tuple[str, exp.Expr]] = [
         ("events_in", exp.select(*ev_cols).from_(exp.to_table(relations.events, quoted=True))),
         ("scope", events.scope(exp.to_table("events_in"))),
     ]
@@ -51,19 +51,17 @@ def build_score_query(
     for name, query in events.ranked_aggregates():
         ctes.append((f"event_rule_{name}", query))
         joins.append(f"event_rule_{name}")
-    base_cols: list[exp.Expression] = [col("contact_id", "c")]
+    base_cols: list[exp.Expr] = [col("contact_id", "c")]
     base_cols += [col(f.name, "c") for f in cm.contact_fields]
-    base = exp.select(
-        *base_cols, *(exp.Column(this=exp.Star(), table=exp.to_identifier(j)) for j in [])
-    ).from_(exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True))
+    base = exp.select(*base_cols).from_(
+        exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True)
+    )
     plan = events.plan
-    agg_cols: list[str] = []
     for j in joins:
         base = base.join(
             j, on=exp.EQ(this=col("contact_id", "c"), expression=col("contact_id", j)), join_type="left"
         )
     for name in plan.main_columns:
-        agg_cols.append(name)
         base = base.select(col(name, "event_rules"))
     for j in joins[1 if single is not None else 0 :]:
         name = j[len("event_rule_") :]
@@ -75,7 +73,7 @@ def build_score_query(
         p_ctes, last = programs.ctes(i, p)
         ctes.extend(p_ctes)
         outputs.append(programs.output(i, p, last))
-    body: exp.Expression = outputs[0]
+    body: exp.Expr = outputs[0]
     for o in outputs[1:]:
         body = exp.union(body, o, distinct=False)
     final = (
