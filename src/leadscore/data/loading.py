@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from leadscore.data.formats import Format, check_input, detect_format
 from leadscore.data.report import MAX_LISTED, BadRow, FileReport, LoadReport
 from leadscore.data.text_readers import LINE, PROPERTIES, expand_json_column, read_csv, read_jsonl
@@ -45,7 +47,7 @@ def _describe(con: Any, relation: str) -> dict[str, str]:
 
 
 def _stage(
-    con: Any, path: Path, name: str, wanted: set[str] | None, need_props: set[str]
+    con: Any, path: Path, name: str, wanted: set[str] | None, need_props: set[str], required: set[str]
 ) -> tuple[list[BadRow], dict[str, str]]:
     """Expose the raw file as a relation `name` with a `_line` column; return read errors and column types."""
     fmt = detect_format(path)
@@ -64,9 +66,16 @@ def _stage(
             bad = expanded.bad
         else:
             extra = ""
-            if cols.get(PROPERTIES, "").startswith(("STRUCT", "MAP")):
+            kind = cols.get(PROPERTIES, "")
+            if kind.startswith("STRUCT"):
+                keys = _describe(con, f"(SELECT {q(PROPERTIES)}.* FROM {rel})").keys()
                 extra = "".join(
-                    f", CAST({q(PROPERTIES)}[{lit(p)}] AS VARCHAR) AS {q(p)}"
+                    f", CAST(struct_extract({q(PROPERTIES)}, {lit(p)}) AS VARCHAR) AS {q(p)}"
+                    for p in sorted((need_props - cols.keys()) & keys)
+                )
+            elif kind.startswith("MAP"):
+                extra = "".join(
+                    f", CAST(map_extract({q(PROPERTIES)}, {lit(p)})[1] AS VARCHAR) AS {q(p)}"
                     for p in sorted(need_props - cols.keys())
                 )
             run(
@@ -80,6 +89,10 @@ def _stage(
             else read_jsonl(path, wanted)
         )
         table, bad = text.table, list(text.bad)
+        if fmt is Format.JSONL:
+            # JSON Lines has no header: a key absent from every line is absent from each row
+            for col in sorted(required - set(table.column_names)):
+                table = table.append_column(col, pa.nulls(table.num_rows, pa.string()))
         if need_props and PROPERTIES in table.column_names:
             expanded = expand_json_column(table, need_props, path)
             table = expanded.table
@@ -121,7 +134,7 @@ def _first_failing(checks: list[tuple[str, str]]) -> str:
 def load_contacts(con: Any, path: Path, spec: ContactSpec, table: str = "contacts") -> FileReport:
     check_input(path, "contacts")
     report = FileReport(str(path), "contacts")
-    read_errors, cols = _stage(con, path, "raw_contacts", None, set())
+    read_errors, cols = _stage(con, path, "raw_contacts", None, set(), {"contact_id"})
     if "contact_id" not in cols:
         raise LeadscoreError(
             [Diagnostic("D005", "the contacts file has no contact_id column", Location(str(path), 1),
@@ -183,7 +196,9 @@ def load_events(con: Any, path: Path, properties: tuple[str, ...], table: str = 
     check_input(path, "events")
     report = FileReport(str(path), "events")
     wanted = {*EVENT_COLUMNS, *properties}
-    read_errors, cols = _stage(con, path, "raw_events", wanted, set(properties))
+    read_errors, cols = _stage(
+        con, path, "raw_events", wanted, set(properties), {"contact_id", "type", "timestamp"}
+    )
     missing = [c for c in ("contact_id", "type", "timestamp") if c not in cols]
     if missing:
         raise LeadscoreError(

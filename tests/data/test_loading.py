@@ -1,0 +1,204 @@
+"""Data in: typing, bad rows with file/line/reason, duplicates, offsets and JSON properties."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from leadscore.data.loading import ContactSpec, load_inputs
+from leadscore.data.report import LoadReport
+from leadscore.diagnostics import LeadscoreError
+
+SPEC = ContactSpec({"country": "string", "employees": "integer", "budget": "number", "vip": "boolean"})
+PROPS = ("url", "form", "is_bot")
+
+
+def load(
+    tmp: Path, contacts: str, events: str | None, cname: str = "c.csv", ename: str = "e.csv"
+) -> tuple[Any, LoadReport]:
+    cpath = tmp / cname
+    cpath.write_text(contacts, encoding="utf-8")
+    epath = None
+    if events is not None:
+        epath = tmp / ename
+        epath.write_text(events, encoding="utf-8")
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'").fetchall()
+    return con, load_inputs(con, cpath, epath, SPEC, PROPS)
+
+
+def rows(con: Any, sql: str) -> list[tuple[Any, ...]]:
+    return list(con.execute(sql).fetchall())
+
+
+CONTACTS = """contact_id,country,employees,budget,vip,note
+c1,NO,200,1e4,TRUE,plain
+c2,PL,12.0,,false,"two
+lines"
+c3,DE,abc,5,true,x
+,US,1,1,true,x
+c4, PL,-3,.5,maybe,x
+c1,XX,1,1,true,second c1
+"""
+
+
+def test_contacts_are_typed_and_bad_rows_reported_with_lines(tmp_path: Path) -> None:
+    con, report = load(tmp_path, CONTACTS, None)
+    got = rows(
+        con, "SELECT contact_id, country, employees, budget, vip, note FROM contacts ORDER BY contact_id"
+    )
+    # 'NO' stays text; 12.0 is a whole number; empty cells are null; ' PL' keeps its space
+    assert got == [("c1", "NO", 200, 10000.0, True, "plain"), ("c2", "PL", 12, None, False, "two\nlines")]
+    f = report.files[0]
+    # line 5 holds c3 because c2's note spans lines 3-4; the header is line 1
+    assert [(b.line, b.reason) for b in f.bad] == [
+        (5, "employees: 'abc' is not a whole number"),
+        (6, "contact_id is empty"),
+        (7, "vip: 'maybe' is not true or false"),
+        (8, "contact_id 'c1' already given on line 2; the first row counts"),
+    ]
+    assert f.rows == 6  # data rows read
+    assert f.loaded == 2
+    assert f.duplicates == 1
+
+
+EVENTS = """event_id,contact_id,type,timestamp,url,form,is_bot
+e1,c1,page_view,2026-01-01T10:00:00+02:00,/pricing,,
+e2,c1,page_view,2026-01-01 10:00:00,/pricing,,TRUE
+e2,c1,form_submit,2026-01-02T00:00:00Z,,newsletter,
+e3,c1,page_view,yesterday,/x,,
+e4,c9,page_view,2026-01-01,/x,,
+e5,,page_view,2026-01-01,/x,,
+e6,c2,,2026-01-01,/x,,
+,c2,page_view,2026-01-01,/x,,
+"""
+
+
+def test_events_offsets_duplicates_and_bad_rows(tmp_path: Path) -> None:
+    con, report = load(tmp_path, CONTACTS, EVENTS)
+    got = rows(
+        con,
+        "SELECT event_id, contact_id, type, epoch_us(timestamp), url, form, is_bot FROM events ORDER BY event_id",
+    )
+    # e1: 10:00+02:00 is 08:00 UTC; e2: naive is UTC, and its first row counts (page_view)
+    assert got == [
+        ("e1", "c1", "page_view", 1767254400000000, "/pricing", None, None),
+        ("e2", "c1", "page_view", 1767261600000000, "/pricing", None, "TRUE"),
+        ("e4", "c9", "page_view", 1767225600000000, "/x", None, None),
+    ]
+    f = report.files[1]
+    assert [(b.line, b.reason.split(":")[0]) for b in f.bad] == [
+        (5, "timestamp"),
+        (7, "contact_id is empty"),
+        (8, "type is empty"),
+        (9, "event_id is empty"),
+    ]
+    assert f.duplicates == 1
+    assert report.unknown_contact_events == 1  # e4 belongs to c9
+
+
+def test_jsonl_properties_keep_their_written_text(tmp_path: Path) -> None:
+    lines = [
+        '{"event_id": "e1", "contact_id": "c1", "type": "t", "timestamp": "2026-01-01T00:00:00Z", "properties": {"url": "/a", "form": 12.50, "is_bot": true}}',
+        "not json",
+        [1, 2],
+        {
+            "event_id": "e2",
+            "contact_id": "c1",
+            "type": "t",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "url": "/top",
+            "properties": {"url": "/inner"},
+        },
+    ]
+    text = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n\n"
+    con, report = load(tmp_path, CONTACTS, text, ename="e.jsonl")
+    got = rows(con, "SELECT event_id, url, form, is_bot FROM events ORDER BY event_id")
+    # 12.50 keeps its text; true reads as 'true'; a top-level key wins over properties
+    assert got == [("e1", "/a", "12.50", "true"), ("e2", "/top", None, None)]
+    assert [(b.line, b.reason.split(":")[0]) for b in report.files[1].bad] == [
+        (2, "not valid JSON"),
+        (3, "a line must be a JSON object {...}"),
+    ]
+
+
+def test_csv_properties_column_and_gzip(tmp_path: Path) -> None:
+    text = 'event_id,contact_id,type,timestamp,properties\ne1,c1,t,2026-01-01,"{""url"": ""/p"", ""is_bot"": false}"\ne2,c1,t,2026-01-01,{oops\n'
+    path = tmp_path / "e.csv.gz"
+    path.write_bytes(gzip.compress(text.encode()))
+    (tmp_path / "c.csv").write_text(CONTACTS, encoding="utf-8")
+    con = duckdb.connect()
+    report = load_inputs(con, tmp_path / "c.csv", path, SPEC, PROPS)
+    assert rows(con, "SELECT event_id, url, is_bot FROM events") == [("e1", "/p", "false")]
+    assert [(b.line, b.reason.split(":")[0]) for b in report.files[1].bad] == [
+        (3, "properties is not valid JSON")
+    ]
+
+
+def test_parquet_typed_columns_struct_properties_and_row_numbers(tmp_path: Path) -> None:
+    pq.write_table(
+        pa.table(
+            {
+                "contact_id": ["c1", None, "c2"],
+                "country": ["PL", "DE", None],
+                "employees": pa.array([10.0, 1.0, 2.5]),  # 2.5 is not a whole number
+                "vip": [True, False, None],
+            }
+        ),
+        tmp_path / "c.parquet",
+    )
+    ts = pa.array([1767225600000000, None], pa.int64()).cast(pa.timestamp("us", tz="Europe/Warsaw"))
+    props = pa.array(
+        [{"url": "/a", "form": None}, {"url": None, "form": "f"}],
+        pa.struct([("url", pa.string()), ("form", pa.string())]),
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "event_id": ["e1", "e2"],
+                "contact_id": ["c1", "c1"],
+                "type": ["t", "t"],
+                "timestamp": ts,
+                "properties": props,
+            }
+        ),
+        tmp_path / "e.parquet",
+    )
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'").fetchall()
+    report = load_inputs(con, tmp_path / "c.parquet", tmp_path / "e.parquet", SPEC, PROPS)
+    assert rows(con, "SELECT contact_id, country, employees, vip FROM contacts") == [("c1", "PL", 10, True)]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (2, "contact_id is empty"),
+        (3, "employees: 2.5 is not a whole number"),
+    ]
+    assert rows(con, "SELECT event_id, epoch_us(timestamp), url FROM events") == [
+        ("e1", 1767225600000000, "/a")
+    ]
+    assert [(b.line, b.reason) for b in report.files[1].bad] == [(2, "timestamp is empty")]
+    assert report.files[0].missing_columns == ["budget"]
+
+
+def test_missing_required_columns_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(LeadscoreError) as info:
+        load(tmp_path, "id,country\n1,PL\n", None)
+    assert info.value.diagnostics[0].code == "D005"
+    with pytest.raises(LeadscoreError) as info:
+        load(tmp_path, CONTACTS, "event_id,contact_id,when\ne1,c1,2026-01-01\n")
+    assert info.value.diagnostics[0].code == "D006"
+    assert "type, timestamp" in info.value.diagnostics[0].message
+
+
+def test_semicolon_csv_and_missing_file(tmp_path: Path) -> None:
+    con, _ = load(tmp_path, "contact_id;country;employees\nc1;PL;5\n", None)
+    assert rows(con, "SELECT contact_id, country, employees FROM contacts") == [("c1", "PL", 5)]
+    with pytest.raises(LeadscoreError) as info:
+        load_inputs(duckdb.connect(), tmp_path / "nope.csv", None, SPEC, PROPS)
+    assert info.value.diagnostics[0].code == "D001"
