@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
@@ -23,6 +23,9 @@ from leadscore.progress import Progress, Silent
 from leadscore.records import Contact, Event
 from leadscore.sql.dialects import get_dialect
 from leadscore.sql.query import build_score_query
+
+if TYPE_CHECKING:
+    from leadscore.demo.workspace import DemoResult
 
 
 @dataclass
@@ -242,6 +245,41 @@ class Application:
                 exp["engine_score"] = eng["score"] if eng else None
                 out.append(exp)
             return out
+        finally:
+            session.close()
+            self.progress.done()
+
+    # -- the demo -------------------------------------------------------------------------------
+
+    def demo(self, directory: Path, contacts: int = 5000, seed: int = 7, force: bool = False) -> DemoResult:
+        from leadscore.demo import workspace
+        from leadscore.durations import parse_instant
+
+        started = time.perf_counter()
+        self.progress.step("generating a sample B2B funnel")
+        model, data = workspace.prepare(directory, contacts, seed, force)
+        session = self.open(model, data.contacts_csv, data.events_csv)
+        try:
+            self.progress.step("scoring")
+            scores = directory / "scores.csv"
+            rows, _ = session.score_to(scores, parse_instant(data.as_of), rules=True)
+            con = session.engine.con
+            matrix = dict(
+                run(con, "SELECT coalesce(matrix, '-'), count(*) FROM scores GROUP BY 1 ORDER BY 1")
+            )
+            mql = int(scalar(con, "SELECT count(*) FROM scores WHERE mql_eligible"))
+            return workspace.DemoResult(
+                directory=directory,
+                model=model,
+                scores=scores,
+                data=data,
+                as_of=data.as_of,
+                seconds=time.perf_counter() - started,
+                rows=rows,
+                mql=mql,
+                hottest=workspace.hottest(con),
+                matrix_counts=matrix,
+            )
         finally:
             session.close()
             self.progress.done()
