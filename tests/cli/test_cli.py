@@ -1,0 +1,199 @@
+"""The command line as users meet it: exit codes, one-line errors, JSON, stdout, and compile."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import FIXTURES
+
+MODEL = FIXTURES / "spec_example.yaml"
+CONTACTS = """contact_id,country,employees,job_title,industry,age,budget
+c1,PL,200,VP Sales,SaaS,40,20000
+c2,US,abc,,software,17,
+c3,"NO",12,Head of Growth,,30,1e4
+"""
+EVENTS = """event_id,contact_id,type,timestamp,url,form,is_bot
+e1,c1,demo_request,2025-12-22T00:00:00Z,,,
+e2,c1,email_click,2025-12-02T00:00:00+02:00,,,
+e3,c1,page_view,2025-12-30T10:00:00Z,https://a.example/pricing,,
+e4,c3,page_view,2025-12-30T10:00:00Z,https://a.example/careers,,
+e5,c3,email_click,2025-12-31T10:00:00Z,,,true
+e6,c1,form_submit,not-a-date,,newsletter,
+"""
+AS_OF = "2026-01-01T00:00:00Z"
+
+
+def leadscore(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "leadscore", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    (tmp_path / "contacts.csv").write_text(CONTACTS)
+    (tmp_path / "events.csv").write_text(EVENTS)
+    return tmp_path
+
+
+def args(data: Path, *extra: str) -> list[str]:
+    return [
+        "-m",
+        str(MODEL),
+        "-c",
+        str(data / "contacts.csv"),
+        "-e",
+        str(data / "events.csv"),
+        "--as-of",
+        AS_OF,
+        *extra,
+    ]
+
+
+def test_score_writes_csv_to_stdout_and_reports_bad_rows_on_stderr(data: Path) -> None:
+    r = leadscore("score", *args(data))
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["contact_id"] for row in rows] == ["c1", "c3"]  # c2's employees 'abc' is a bad row
+    assert list(rows[0])[:4] == ["contact_id", "program", "score", "points"]
+    assert "contacts.csv:3: D101" in r.stderr  # the bad contact, with its line
+    assert "events.csv:7: D101" in r.stderr  # the unparseable timestamp
+    assert "Traceback" not in r.stderr
+    assert "\x1b" not in r.stderr  # no progress display or colour in a pipe
+
+
+def test_strict_turns_bad_rows_into_an_error(data: Path) -> None:
+    r = leadscore("score", *args(data, "--strict", "--out", str(data / "s.csv")))
+    assert r.returncode == 2
+    assert "D199" in r.stderr
+    assert not (data / "s.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["score", "-m", "missing.yaml", "-c", "x.csv"], "E001"),
+        (["validate", "-m", "missing.yaml"], "E001"),
+        (["score", "-m", str(MODEL), "-c", "nope.csv"], "D001"),
+        (["score", "-m", str(MODEL), "-c", "{contacts}", "--out", "scores.xlsx"], "O001"),
+        (["explain", "-m", str(MODEL), "-c", "{contacts}", "--contact", "zzz"], "X001"),
+    ],
+)
+def test_user_mistakes_give_one_line_and_exit_2(data: Path, argv: list[str], code: str) -> None:
+    argv = [a.replace("{contacts}", str(data / "contacts.csv")) for a in argv]
+    r = leadscore(*argv, cwd=data)
+    assert r.returncode == 2
+    assert code in r.stderr
+    assert "Traceback" not in r.stderr
+    assert len([line for line in r.stderr.splitlines() if not line.startswith("    hint:")]) <= 2
+
+
+def test_bad_flags_and_bad_as_of_exit_2(data: Path) -> None:
+    assert leadscore("score", "--no-such-flag").returncode == 2
+    r = leadscore("score", *args(data)[:-2], "--as-of", "yesterday")
+    assert r.returncode == 2
+    assert "ISO 8601" in r.stderr
+
+
+def test_json_errors_have_one_shape(data: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model: x\nversion: 1\nprograms: []\n")
+    r = leadscore("validate", "-m", str(bad), "--format", "json")
+    assert r.returncode == 2
+    out = json.loads(r.stdout)
+    assert out["ok"] is False
+    d = out["diagnostics"][0]
+    assert set(d) == {"code", "severity", "message", "file", "line", "column", "path", "hint"}
+    assert (d["file"], d["line"]) == (str(bad), 3)
+    r = leadscore("score", "-m", "missing.yaml", "-c", "x.csv", "--format", "json")
+    err = json.loads(r.stdout)
+    assert err["ok"] is False
+    assert err["error"]["code"] == "E001"
+    assert set(err["error"]) == set(d)
+
+
+def test_explain_adds_up_to_the_score(data: Path) -> None:
+    r = leadscore("explain", *args(data, "--contact", "c1", "--format", "json"))
+    assert r.returncode == 0, r.stderr
+    exp = json.loads(r.stdout)
+    assert exp["engine_agrees"] is True
+    for d in exp["dimensions"]:
+        for c in d["categories"]:
+            rule_sum = sum(rule["value"] for rule in c["rules"])
+            assert c["sum"] == pytest.approx(rule_sum, abs=1e-9)
+            for rule in c["rules"]:
+                if rule["kind"] == "behaviour":
+                    counted = sum(e["points"] for e in rule["events"] if e["status"] == "counted")
+                    assert rule["raw"] == pytest.approx(counted, abs=1e-9)
+    total = sum(d["value"] * d["weight"] for d in exp["dimensions"])
+    assert exp["total"] == pytest.approx(total, abs=1e-9)
+    assert exp["points"] == round(exp["total"])  # 71.5... here; half away from zero agrees for positives
+    text = leadscore("explain", *args(data, "--contact", "c1")).stdout
+    assert f"score {exp['score']}" in text
+    assert "demo_request" in text
+
+
+def test_compiled_sql_runs_as_printed_and_equals_score(data: Path) -> None:
+    r = leadscore("compile", "-m", str(MODEL), "--as-of", AS_OF)
+    assert r.returncode == 0, r.stderr
+    sql = r.stdout
+    assert sql == leadscore("compile", "-m", str(MODEL), "--as-of", AS_OF).stdout  # byte-identical twice
+    scored = leadscore("score", *args(data, "--quiet", "--out", str(data / "s.jsonl")))
+    assert scored.returncode == 0, scored.stderr
+    expected = [json.loads(line) for line in (data / "s.jsonl").read_text().splitlines()]
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    # the user's own tables, with the columns the header comment lists
+    con.execute(
+        "CREATE TABLE contacts AS SELECT contact_id, country, TRY_CAST(employees AS BIGINT) AS employees, job_title, industry,"
+        " CAST(age AS BIGINT) AS age, CAST(budget AS DOUBLE) AS budget"
+        f" FROM read_csv('{data / 'contacts.csv'}', all_varchar=true) WHERE contact_id <> 'c2'"
+    )
+    con.execute(
+        "CREATE TABLE events AS SELECT event_id, contact_id, type, CAST(TRY_CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS timestamp,"
+        f" is_bot, form, url FROM read_csv('{data / 'events.csv'}', all_varchar=true) WHERE event_id <> 'e6'"
+    )
+    cur = con.execute(sql.rstrip().rstrip(";"))
+    names = [c[0] for c in cur.description]
+    got = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    assert [(g["contact_id"], g["score"], g["matrix"]) for g in got] == [
+        (e["contact_id"], e["score"], e["matrix"]) for e in expected
+    ]
+
+
+def test_validate_reports_lint_and_strict_makes_warnings_fail() -> None:
+    r = leadscore("validate", "-m", str(MODEL))
+    assert r.returncode == 0
+    assert "valid" in r.stdout
+    assert "W406" in r.stdout
+    assert leadscore("validate", "-m", str(MODEL), "--strict").returncode == 1
+    assert leadscore("validate", "-m", str(MODEL), "--no-lint", "--strict").returncode == 0
+
+
+def test_schema_is_json_schema_that_accepts_the_example(tmp_path: Path) -> None:
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    r = leadscore("schema")
+    schema = json.loads(r.stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    example = YAML(typ="safe").load(MODEL.read_text())
+    jsonschema.validate(example, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**example, "surprise": 1}, schema)
+
+
+def test_init_writes_a_valid_starter_model_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    assert leadscore("init", str(tmp_path / "ws")).returncode == 0
+    assert leadscore("validate", "-m", str(tmp_path / "ws" / "model.yaml")).returncode == 0
+    again = leadscore("init", str(tmp_path / "ws"))
+    assert again.returncode == 2
+    assert "--force" in again.stderr
