@@ -3,12 +3,42 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from leadscore.durations import Duration
+from leadscore.durations import MICROS_PER_DAY, MICROS_PER_HOUR, Duration
+
+Where = str | int | tuple[str | int, ...]
+
+
+def problem(
+    kind: str,
+    message: str,
+    *,
+    hint: str | None = None,
+    code: str | None = None,
+    at: Where | None = None,
+    at_key: bool = False,
+) -> PydanticCustomError:
+    """A validation error with what :mod:`errors_map` needs to render it well.
+
+    `message` is final text (no placeholders). `hint` becomes the diagnostic's hint line,
+    `code` overrides the default code (E204), and `at` names the key or index, below the
+    object being validated, where the problem was written (`at_key`: point at the key itself
+    rather than its value).
+    """
+    ctx: dict[str, Any] = {}
+    if hint is not None:
+        ctx["hint"] = hint
+    if code is not None:
+        ctx["code"] = code
+    if at is not None:
+        ctx["at"] = at if isinstance(at, tuple) else (at,)
+        ctx["at_key"] = at_key
+    return PydanticCustomError(kind, message, ctx or None)
 
 
 class Strict(BaseModel):
@@ -17,21 +47,86 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
 
+_LOOSE_DURATION = re.compile(r"^(-?)\s*([0-9]*\.?[0-9]+)\s*([a-z]*)$", re.IGNORECASE)
+_UNIT_WORDS = {
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "d": "d", "day": "d", "days": "d",
+    "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+}  # fmt: skip
+_UNIT_MICROS = {"h": MICROS_PER_HOUR, "d": MICROS_PER_DAY, "w": 7 * MICROS_PER_DAY}
+_DURATION_HELP = "write a whole number followed by h, d or w, such as 12h, 30d or 2w"
+
+
+def _whole_duration(micros: float) -> str | None:
+    """`micros` written as a whole number of days or hours, when it is one."""
+    for unit, size in (("d", MICROS_PER_DAY), ("h", MICROS_PER_HOUR)):
+        if micros > 0 and micros % size == 0:
+            return f"{int(micros // size)}{unit}"
+    return None
+
+
+def _duration_problem(value: Any) -> PydanticCustomError:
+    """Why `value` is not a duration, with the fix where one can be guessed."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return problem(
+            "duration",
+            f"expected a duration such as 30d, 12h or 2w, got the number {number_text(value)}",
+            hint=f"add a unit: {number_text(value)}d for days, {number_text(value)}h for hours"
+            f" or {number_text(value)}w for weeks",
+            code="E203",
+        )
+    if not isinstance(value, str):
+        return problem(
+            "duration",
+            f"expected a duration such as 30d, 12h or 2w, got {_describe(value)}",
+            hint=_DURATION_HELP,
+            code="E203",
+        )
+    m = _LOOSE_DURATION.match(value.strip())
+    unit = _UNIT_WORDS.get(m.group(3).lower()) if m else None
+    if m is None or unit is None:
+        if m is not None and m.group(3).lower() in ("m", "mo", "month", "months", "y", "year", "years"):
+            return problem(
+                "duration",
+                f"'{value}' is not a duration: months and years vary in length",
+                hint="write days or weeks, such as 90d or 13w",
+            )
+        return problem("duration", f"'{value}' is not a duration", hint=_DURATION_HELP)
+    sign, number, _ = m.groups()
+    amount = float(number)
+    exact = _whole_duration(amount * _UNIT_MICROS[unit])
+    if sign:
+        return problem(
+            "duration",
+            f"a duration must be positive, got '{value}'",
+            hint=f"write {exact}" if exact else _DURATION_HELP,
+        )
+    if not number.isdigit():
+        return problem(
+            "duration",
+            f"'{value}' is not a duration: a duration is a whole number of hours, days or weeks",
+            hint=f"write {exact}" if exact else _DURATION_HELP,
+        )
+    return problem(
+        "duration",
+        f"'{value}' is not a duration",
+        hint=f"write {number}{unit} (no space, one letter for the unit)",
+    )
+
+
 def _duration(value: Any) -> Duration:
     if isinstance(value, Duration):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError(
-            "duration",
-            "expected a duration such as 30d, 12h or 2w, got {got}",
-            {"got": repr(value)},
-        )
+        raise _duration_problem(value)
     try:
         d = Duration.parse(value)
-    except ValueError as exc:
-        raise PydanticCustomError("duration", str(exc)) from None
+    except ValueError:
+        raise _duration_problem(value) from None
     if d.micros <= 0:
-        raise PydanticCustomError("duration", "a duration must be positive, got {got}", {"got": value})
+        raise problem(
+            "duration", f"a duration must be positive, got {value}", hint="the shortest duration is 1h"
+        )
     return d
 
 
@@ -64,7 +159,10 @@ NonNegativeDuration = Annotated[
 
 def _finite(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PydanticCustomError("number_type", "expected a number, got {got}", {"got": _describe(value)})
+        hint = None
+        if isinstance(value, str) and is_number_text(value):
+            hint = f"write {value.strip()} without quotes"
+        raise problem("number_type", f"expected a number, got {_describe(value)}", hint=hint, code="E203")
     if not math.isfinite(value):
         raise PydanticCustomError("finite_number", "expected a finite number, got {got}", {"got": value})
     return float(value)
@@ -76,13 +174,11 @@ Number = Annotated[float, BeforeValidator(_finite), WithJsonSchema({"type": "num
 def _name(value: Any) -> str:
     """Labels written as bare numbers (`name: 4`) are read as text."""
     if isinstance(value, bool):
-        raise PydanticCustomError("string_type", "expected a name, got {got}", {"got": value})
+        raise problem("name_type", f"expected a name, got {_describe(value)}", code="E203")
     if isinstance(value, int):
         return str(value)
     if not isinstance(value, str) or not value:
-        raise PydanticCustomError(
-            "string_type", "expected a non-empty name, got {got}", {"got": _describe(value)}
-        )
+        raise problem("name_type", f"expected a non-empty name, got {_describe(value)}", code="E203")
     return value
 
 
@@ -93,20 +189,19 @@ NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
 def _identifier(pattern: str, what: str) -> Any:
-    import re
-
     rx = re.compile(pattern)
 
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise PydanticCustomError(
-                "string_type", "expected {what}, got {got}", {"what": what, "got": _describe(value)}
-            )
+            raise problem("name_type", f"expected {what}, got {_describe(value)}", code="E203")
         if not rx.match(value):
-            raise PydanticCustomError(
+            fixed = re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_") or "my_" + what
+            if not rx.match(fixed):
+                fixed = "x_" + fixed
+            raise problem(
                 "identifier",
-                "'{value}' is not a valid {what} (use letters, digits and _)",
-                {"value": value, "what": what},
+                f"'{value}' is not a valid {what} (use letters, digits and _)",
+                hint=f"for example {fixed}",
             )
         return value
 
@@ -125,13 +220,29 @@ Name = Annotated[
 ]
 
 
+def number_text(value: float) -> str:
+    """A number as a user would write it: 65 rather than 65.0, 2.5 as is."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def is_number_text(text: str) -> bool:
+    """Whether `text` is a number written in quotes (`"10"`, `"2.5"`)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity")
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return f"the number {number_text(value)}"
     if isinstance(value, str):
         return f"the text '{value}'"
     if isinstance(value, list):

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from leadscore.diagnostics import Diagnostic
+from leadscore.model.base import is_number_text
 from leadscore.model.conditions import OPERATORS, ORDERING, TEXT_ONLY
 from leadscore.model.errors_map import did_you_mean
 from leadscore.model.regex import RegexError, check_portable
@@ -103,7 +104,7 @@ class _Checker:
                     "E301",
                     f"duplicate {what} id '{ident}' (first used at line {line})",
                     path,
-                    f"each {what} needs its own id",
+                    _DUPLICATE_HINTS.get(what, f"each {what} needs its own id"),
                 )
             else:
                 first[ident] = path
@@ -135,7 +136,8 @@ class _Checker:
                     "E305",
                     f"matrix dimension '{name}' has no bands",
                     (*ppath, "matrix", i),
-                    f"add bands: [...] to dimension '{name}'",
+                    f"the matrix joins band labels; add bands to dimension '{name}',"
+                    " e.g. bands: [{name: C, min: 0}, {name: B, min: 15}, {name: A, min: 30}]",
                 )
         for name in _d(p.get("weights")):
             if name not in dims:
@@ -158,7 +160,8 @@ class _Checker:
                     "E307",
                     f"an encoded program has at most 9 gates, this one has {len(gates)}",
                     (*ppath, "gates"),
-                    "the gates digit of the encoded score runs 0–9",
+                    "the gates digit of the encoded score runs 0–9; merge gates or turn some into fit rules",
+                    key=True,
                 )
             seg = _d(fmt["encoded"].get("segment"))
             if isinstance(seg.get("field"), str):
@@ -167,14 +170,14 @@ class _Checker:
                 if isinstance(seg.get("map"), list) and kind in ("string", "boolean"):
                     yield self.diag(
                         "E303",
-                        f"a range map needs a numeric field, '{seg['field']}' is {kind}",
+                        f"a range map needs a numeric field, '{seg['field']}' is {_article(kind)} {kind} field",
                         mpath,
                         "use a mapping {value: digit} for text fields",
                     )
                 if isinstance(seg.get("map"), dict) and kind in ("integer", "number", "boolean"):
                     yield self.diag(
                         "E303",
-                        f"a value map needs a text field, '{seg['field']}' is {kind}",
+                        f"a value map needs a text field, '{seg['field']}' is {_article(kind)} {kind} field",
                         mpath,
                         "use ranges [[low, high, digit], ...] for numeric fields",
                     )
@@ -212,11 +215,12 @@ class _Checker:
             try:
                 check_portable(operand)
             except RegexError as exc:
+                reason = str(exc)
                 yield self.diag(
                     "E304",
-                    f"regex is not portable: {exc}",
+                    f"regex not portable: {reason}" if "engines" in reason else f"invalid regex: {reason}",
                     opath,
-                    "keep to literals, ., [...], groups, | and quantifiers",
+                    exc.hint or "keep to literals, ., [...], groups, | and quantifiers",
                 )
         if op == "exists":
             return
@@ -232,20 +236,28 @@ class _Checker:
         values = operand if isinstance(operand, list) else [operand]
         if not values or not all(isinstance(v, str | int | float | bool) for v in values):
             return
+        if len({_kind(v) for v in values}) > 1:
+            return  # a list mixing kinds is a schema error (E204), reported there
         first = values[0]
+        fits = True
         if kind == "string" and not isinstance(first, str):
+            fits = False
             yield self.diag(
                 "E303",
                 f"'{field}' is a string field, so '{op}' takes text, got {_kind(first)}",
                 opath,
-                "quote the value to compare it as text",
+                f"quote the value to compare it as text: '{_show(first)}'",
             )
         elif kind in ("integer", "number") and isinstance(first, str | bool):
+            fits = False
+            numeric = isinstance(first, str) and is_number_text(first)
             yield self.diag(
                 "E303",
                 f"'{field}' is {_article(kind)} {kind} field, so '{op}' takes numbers, got {_kind(first)}",
                 opath,
-                "write the number without quotes",
+                (f"write {first} without quotes" if len(values) == 1 else "write the numbers without quotes")
+                if numeric
+                else f"compare it with a number, or declare '{field}: string' under fields:",
             )
         elif kind == "boolean":
             if op in ORDERING:
@@ -263,16 +275,18 @@ class _Checker:
                 )
         elif kind == TEXT and op in ORDERING and isinstance(first, bool):
             yield self.diag("E303", f"'{op}' cannot order booleans", opath)
-        if op == "between" and len(values) == 2 and not any(isinstance(v, bool) for v in values):
+        if op == "between" and fits and len(values) == 2 and not any(isinstance(v, bool) for v in values):
             lo, hi = values
             if isinstance(lo, str) != isinstance(hi, str):
                 yield self.diag("E303", "between takes two values of the same kind", opath)
             elif lo > hi:
+                low, high = _show(lo), _show(hi)
                 yield self.diag(
                     "E204",
-                    f"between [{lo}, {hi}] has its low value above its high value",
+                    f"between [{low}, {high}] has its low value above its high value",
                     opath,
-                    "write [low, high]",
+                    f"write between: [{high}, {low}]"
+                    + (" (text compares character by character)" if isinstance(lo, str) else ""),
                 )
 
     def _triggers(self, programs: list[Any], triggers: list[Any]) -> Iterator[Diagnostic]:
@@ -317,9 +331,30 @@ class _Checker:
                 names = [str(b.get("name")) for b in _l(bands) if isinstance(b, dict)]
                 where = f"dimension '{dim}'" if dim else f"program '{program.get('id')}'"
                 if not names:
-                    yield self.diag("E309", f"{where} has no bands", (*path, "band_enters"))
+                    yield self.diag(
+                        "E309",
+                        f"{where} has no bands",
+                        (*path, "band_enters"),
+                        f"add bands: [{{name: ..., min: ...}}, ...] to {where}"
+                        + ("" if dim else ", or name a banded dimension with dimension:"),
+                    )
                 elif str(band) not in names:
                     yield self._unknown("band", str(band), names, (*path, "band_enters"))
+
+
+_DUPLICATE_HINTS = {
+    "rule or gate": "rules and gates of a program each need their own id: it names the rule:<id> output column",
+    "program": "each program needs its own id: it names the program in output rows and triggers",
+    "trigger": "each trigger needs its own id: it keys the record of what already fired",
+}
+
+
+def _show(v: object) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _kind(v: object) -> str:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
-from pydantic_core import PydanticCustomError
 
-from leadscore.model.base import Strict, describe
+from leadscore.model.base import Strict, describe, number_text, problem
 
 Scalar = str | int | float | bool
 
@@ -44,34 +43,67 @@ Operator = Literal[
 def _scalar(value: Any) -> Scalar:
     if isinstance(value, str | bool | int | float):
         return value
-    raise PydanticCustomError(
+    raise problem(
         "operand",
-        "expected a single value (text, number or boolean), got {got}",
-        {"got": describe(value)},
+        f"expected a single value (text, number or boolean), got {describe(value)}",
+        hint="to test several values use in: [a, b]" if isinstance(value, list) else None,
+        code="E203",
     )
 
 
 def _scalar_list(value: Any) -> list[Scalar]:
     if not isinstance(value, list):
-        raise PydanticCustomError("operand", "expected a list of values, got {got}", {"got": describe(value)})
-    if not value:
-        raise PydanticCustomError("operand", "the list is empty; give at least one value")
-    items = [_scalar(v) for v in value]
-    kinds = {_kind(v) for v in items}
-    if len(kinds) > 1:
-        raise PydanticCustomError(
+        raise problem(
             "operand",
-            "the list mixes {kinds}; use values of one kind (quote numbers meant as text)",
-            {"kinds": " and ".join(sorted(kinds))},
+            f"expected a list of values, got {describe(value)}",
+            hint=f"write [{_show(value)}]" if isinstance(value, str | int | float | bool) else None,
+            code="E203",
         )
+    if not value:
+        raise problem(
+            "operand",
+            "the list is empty, so the condition can never hold",
+            hint="give at least one value, such as [PL, DE]",
+        )
+    items = [_scalar(v) for v in value]
+    first = _kind(items[0])
+    for i, v in enumerate(items):
+        if _kind(v) != first:
+            number = next((x for x in (items[0], v) if _kind(x) == "numbers"), None)
+            raise problem(
+                "operand",
+                f"the list mixes {first} and {_kind(v)}: {_show(items[0])} is {_singular(first)},"
+                f" {_show(v)} is {_singular(_kind(v))}",
+                hint=f"use values of one kind; for a text field quote the numbers: '{_show(number)}'"
+                if number is not None and {first, _kind(v)} == {"numbers", "text"}
+                else "use values of one kind",
+                at=i,
+            )
     return items
+
+
+def _show(v: Scalar) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return number_text(v)
+    return str(v)
+
+
+def _singular(kind: str) -> str:
+    return {"booleans": "a boolean", "numbers": "a number"}.get(kind, "text")
 
 
 def _pair(value: Any) -> list[Scalar]:
     items = _scalar_list(value)
     if len(items) != 2 or isinstance(items[0], bool):
-        raise PydanticCustomError(
-            "operand", "between takes two values [low, high], got {got}", {"got": value}
+        shown = "[" + ", ".join(_show(v) for v in items) + "]"
+        raise problem(
+            "operand",
+            f"between takes two values [low, high], got {shown}",
+            hint="for one bound use gte or lte instead"
+            if len(items) == 1
+            else "both ends are included: between: [50, 1000]",
         )
     return items
 
@@ -86,17 +118,21 @@ def _kind(v: Scalar) -> str:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise PydanticCustomError(
+        raise problem(
             "operand",
-            "expected text, got {got} (quote it to use it as text)",
-            {"got": describe(value)},
+            f"expected text, got {describe(value)}",
+            hint="quote it to use it as text" if isinstance(value, int | float | bool) else None,
+            code="E203",
         )
     return value
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise PydanticCustomError("operand", "expected true or false, got {got}", {"got": describe(value)})
+        hint = None
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
+            hint = "YAML 1.2 reads yes, no, on and off as text; write true or false"
+        raise problem("operand", f"expected true or false, got {describe(value)}", hint=hint, code="E203")
     return value
 
 
@@ -145,23 +181,30 @@ class Leaf(Strict):
         if not isinstance(data, dict):
             return data
         ops = [k for k in data if k in OPERATORS]
+        field = data.get("field", "?")
         if not ops:
-            raise PydanticCustomError(
+            if any(k not in _LEAF_KEYS for k in data):
+                return data  # an unknown key is likely a misspelt operator: E201 says which
+            raise problem(
                 "operator",
-                "a condition on '{field}' needs one operator: {ops}",
-                {"field": data.get("field", "?"), "ops": ", ".join(OPERATORS)},
+                f"the condition on '{field}' has no operator",
+                hint="add one of " + ", ".join(OPERATORS),
             )
         if len(ops) > 1:
-            raise PydanticCustomError(
+            raise problem(
                 "operator",
-                "a condition has one operator, this one has {n} ({ops}); combine conditions with all: [...]",
-                {"n": len(ops), "ops": ", ".join(ops)},
+                f"the condition on '{field}' has {_count(len(ops))} operators ({' and '.join(ops)});"
+                " a condition takes one",
+                hint=_two_operators_hint(data, ops),
+                at=ops[1],
+                at_key=True,
             )
         if data[ops[0]] is None:
-            raise PydanticCustomError(
+            raise problem(
                 "operator",
-                "'{op}' needs a value; to test for a missing value write exists: false",
-                {"op": ops[0]},
+                f"'{ops[0]}' needs a value",
+                hint="to test for a missing value write exists: false",
+                at=ops[0],
             )
         return data
 
@@ -176,6 +219,27 @@ class Leaf(Strict):
     def operand(self) -> Any:
         op = self.operator
         return getattr(self, "in_" if op == "in" else op)
+
+
+_LEAF_KEYS = frozenset({"field", "case_sensitive", *OPERATORS})
+
+
+def _two_operators_hint(data: dict[str, Any], ops: list[str]) -> str:
+    field = data.get("field", "?")
+    low = next((o for o in ops if o in ("gt", "gte")), None)
+    high = next((o for o in ops if o in ("lt", "lte")), None)
+    if len(ops) == 2 and low == "gte" and high == "lte":
+        return f"for a range write between: [{_plain(data[low])}, {_plain(data[high])}] (both ends included)"
+    parts = ", ".join(f"{{field: {field}, {o}: {_plain(data[o])}}}" for o in ops)
+    return f"combine conditions: all: [{parts}]"
+
+
+def _count(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four"}.get(n, str(n))
+
+
+def _plain(v: Any) -> str:
+    return _show(v) if isinstance(v, str | int | float | bool) else "..."
 
 
 class AllOf(Strict):
@@ -196,29 +260,65 @@ class NotOf(Strict):
     not_: Condition = Field(alias="not", description="The condition to negate.")
 
 
+_COMBINATORS = ("all", "any", "not")
+
+
 def _condition_kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        for key in ("all", "any", "not"):
+        for key in _COMBINATORS:
             if key in value:
-                return key
-        return "leaf"
+                return f"#{key}"
+        if "field" not in value:
+            # {any_of: [...]} or {and: [...]}: a misspelt combinator, reported as such (E201)
+            from leadscore.model.errors_map import suggest
+
+            for key in value:
+                guess = suggest(str(key), list(_COMBINATORS))
+                if guess is not None:
+                    return f"#{guess}"
+        return "#leaf"
     if isinstance(value, Leaf | AllOf | AnyOf | NotOf):
-        return {Leaf: "leaf", AllOf: "all", AnyOf: "any", NotOf: "not"}[type(value)]
+        return {Leaf: "#leaf", AllOf: "#all", AnyOf: "#any", NotOf: "#not"}[type(value)]
     return None
 
 
+def _condition_shape(value: Any) -> Any:
+    """all, any and not stand alone (SPEC §3a); say so before the union tries a member."""
+    if isinstance(value, dict):
+        combs = [k for k in _COMBINATORS if k in value]
+        if len(combs) > 1:
+            raise problem(
+                "condition_shape",
+                f"a condition is one of all, any or not; this one has {' and '.join(combs)}",
+                hint=f"nest them: all: [{{...}}, {{{combs[1]}: [...]}}]",
+                at=combs[1],
+                at_key=True,
+            )
+        if combs and "field" in value:
+            raise problem(
+                "condition_shape",
+                f"'{combs[0]}' stands alone; this condition also has field: {value['field']}",
+                hint=f"combine them: all: [{{{combs[0]}: ...}}, {{field: {value['field']}, ...}}]",
+                at="field",
+                at_key=True,
+            )
+    return value
+
+
 Condition = Annotated[
-    Annotated[Leaf, Tag("leaf")]
-    | Annotated[AllOf, Tag("all")]
-    | Annotated[AnyOf, Tag("any")]
-    | Annotated[NotOf, Tag("not")],
+    Annotated[Leaf, Tag("#leaf")]
+    | Annotated[AllOf, Tag("#all")]
+    | Annotated[AnyOf, Tag("#any")]
+    | Annotated[NotOf, Tag("#not")],
     Discriminator(
         _condition_kind,
-        custom_error_type="condition",
+        custom_error_type="condition_type",
         custom_error_message="expected a condition such as {field: country, eq: PL}, or all/any/not",
     ),
+    BeforeValidator(_condition_shape),
 ]
-CONDITION_TAGS = frozenset({"leaf", "all", "any", "not"})
+# Union tags start with '#', which a plain YAML key cannot, so error paths can drop them.
+CONDITION_TAGS = frozenset({"#leaf", "#all", "#any", "#not"})
 
 AllOf.model_rebuild()
 AnyOf.model_rebuild()

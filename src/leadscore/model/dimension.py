@@ -12,7 +12,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from leadscore.durations import Duration
 from leadscore.model.base import (
@@ -23,6 +22,8 @@ from leadscore.model.base import (
     PositiveDuration,
     Strict,
     describe,
+    number_text,
+    problem,
 )
 from leadscore.model.rules import Category, check_bounds
 
@@ -38,30 +39,48 @@ class DecayBy(Strict):
         return f"{self.value:g}%" if self.kind == "percent" else f"{self.value:g}"
 
 
+_BY_HELP = "each step takes a percentage (10%) or a number of points (5) away"
+
+
 def _decay_by(value: Any) -> DecayBy:
     if isinstance(value, DecayBy):
         return value
     if isinstance(value, bool):
-        raise PydanticCustomError("decay_by", "expected a percentage such as 10% or points such as 5")
+        raise problem(
+            "decay_by",
+            f"expected a percentage such as 10% or points such as 5, got {describe(value)}",
+            hint=_BY_HELP,
+            code="E203",
+        )
     if isinstance(value, int | float):
         if value <= 0:
-            raise PydanticCustomError(
-                "decay_by", "decay by a positive number of points, got {got}", {"got": value}
+            raise problem(
+                "decay_by",
+                f"decay by takes a positive number of points, got {number_text(value)}",
+                hint=f"write by: {number_text(-value)} to take {number_text(-value)} points away at each step"
+                if value < 0
+                else _BY_HELP,
             )
         return DecayBy(kind="points", value=float(value))
     if isinstance(value, str) and (m := _PERCENT.match(value.strip())):
         pct = float(m.group(1))
         if not 0 < pct <= 100:
-            raise PydanticCustomError(
+            raise problem(
                 "decay_by",
-                "a decay percentage is above 0% and at most 100%, got {got}",
-                {"got": value},
+                f"a decay percentage is above 0% and at most 100%, got {value}",
+                hint="100% drops the value to the floor at the first step; 10% takes a tenth away",
             )
         return DecayBy(kind="percent", value=pct)
-    raise PydanticCustomError(
+    if isinstance(value, str) and value.strip().startswith("-"):
+        raise problem(
+            "decay_by",
+            f"decay by takes a positive amount, got {value}",
+            hint=f"write by: {value.strip()[1:].strip()}: decay always lowers the value",
+        )
+    raise problem(
         "decay_by",
-        "expected a percentage such as 10% or a number of points such as 5, got {got}",
-        {"got": describe(value)},
+        f"expected a percentage such as 10% or a number of points such as 5, got {describe(value)}",
+        hint=_BY_HELP,
     )
 
 
@@ -73,6 +92,9 @@ class Floor(Strict):
         return f"{self.value:g}% of mql" if self.kind == "percent_of_mql" else f"{self.value:g}"
 
 
+_PERCENT_OF_OTHER = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%(?:\s+of\s+(.+))?$", re.IGNORECASE)
+
+
 def _floor(value: Any) -> Floor:
     if isinstance(value, Floor):
         return value
@@ -80,10 +102,28 @@ def _floor(value: Any) -> Floor:
         return Floor(kind="points", value=float(value))
     if isinstance(value, str) and (m := _PERCENT_OF_MQL.match(value.strip())):
         return Floor(kind="percent_of_mql", value=float(m.group(1)))
-    raise PydanticCustomError(
+    if isinstance(value, str) and (m := _PERCENT_OF_OTHER.match(value.strip())):
+        pct, base = m.groups()
+        if base is None:
+            raise problem(
+                "floor",
+                f"a floor of {value.strip()} needs a base: a share of the MQL threshold",
+                hint=f"write floor: {pct}% of mql, or a number of points such as 20",
+            )
+        if base.strip().lower() == "mql":
+            raise problem(
+                "floor",
+                f"write 'mql' in lower case: {pct}% of mql",
+                hint="a share of the MQL threshold is written 'P% of mql'",
+            )
+        raise problem(
+            "floor",
+            f"a decay floor can be a share of the MQL threshold only, not of '{base.strip()}'",
+            hint=f"write floor: {pct}% of mql, or a number of points such as 20",
+        )
+    raise problem(
         "floor",
-        "expected points such as 20 or a share of the MQL threshold such as '50% of mql', got {got}",
-        {"got": describe(value)},
+        f"expected points such as 20 or a share of the MQL threshold such as '50% of mql', got {describe(value)}",
     )
 
 
@@ -136,13 +176,28 @@ def check_bands(bands: list[Band] | None) -> list[Band] | None:
     if bands is None:
         return None
     if not bands:
-        raise PydanticCustomError("bands", "bands need at least one entry")
-    mins = [b.min for b in bands]
-    if len(set(mins)) != len(mins):
-        raise PydanticCustomError("bands", "two bands share the same min; each band needs its own min")
-    names = [b.name for b in bands]
-    if len(set(names)) != len(names):
-        raise PydanticCustomError("bands", "two bands share the same name")
+        raise problem(
+            "bands",
+            "bands need at least one entry",
+            hint="for example [{name: B, min: 0}, {name: A, min: 30}]",
+        )
+    first_min: dict[float, Band] = {}
+    first_name: dict[str, Band] = {}
+    for i, b in enumerate(bands):
+        if b.min in first_min:
+            other = first_min[b.min]
+            raise problem(
+                "bands",
+                f"bands '{other.name}' and '{b.name}' both start at {number_text(b.min)}; each band needs its own min",
+                hint="a value gets the band with the highest min at or below it, so one of them could never be given",
+                at=(i, "min"),
+            )
+        if b.name in first_name:
+            raise problem(
+                "bands", f"two bands are named '{b.name}'", hint="give each band its own name", at=(i, "name")
+            )
+        first_min[b.min] = b
+        first_name[b.name] = b
     return bands
 
 

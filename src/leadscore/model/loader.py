@@ -49,21 +49,33 @@ def validate_text(text: str, file: str, lint: bool = True) -> ValidationReport:
             )
         )
     if doc.data is not None and not isinstance(doc.data, dict):
+        from leadscore.model.base import describe
+
+        got = describe(doc.data)
         diags.append(
             Diagnostic(
                 "E203",
-                "a model file is a mapping with model:, version: and programs:",
+                f"a model file is a mapping with model:, version: and programs:, this one holds {got}",
                 Location(file, 1, 1),
+                "start the top-level keys at column 1, without a leading '- '"
+                if isinstance(doc.data, list)
+                else "run `leadscore init` for a commented starter model",
             )
         )
     if any(d.code == "E100" for d in diags) or doc.data is None or not isinstance(doc.data, dict):
         return ValidationReport(file, None, sort_diagnostics(diags), doc.source)
     model: Model | None = None
+    schema_diags: list[Diagnostic] = []
     try:
         model = Model.model_validate(doc.data)
     except ValidationError as exc:
-        diags.extend(pydantic_diagnostics(exc, Model, doc.data, doc.source))
-    diags.extend(check_raw(doc.data, doc.source))
+        schema_diags = pydantic_diagnostics(exc, Model, doc.data, doc.source)
+    checks = check_raw(doc.data, doc.source)
+    # `contains: 5` on an integer field: "contains tests text" (E303) says more than
+    # "expected text" (E203) at the same place, so that one problem gets one message
+    typed = {d.path for d in checks if d.code == "E303" and d.path}
+    diags.extend(d for d in schema_diags if not (d.code == "E203" and d.path in typed))
+    diags.extend(checks)
     if model is None:
         return ValidationReport(file, None, sort_diagnostics(diags), doc.source)
     if lint and not any(d.severity is Severity.ERROR for d in diags):

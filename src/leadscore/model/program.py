@@ -13,7 +13,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from leadscore.model.base import (
     Id,
@@ -21,6 +20,8 @@ from leadscore.model.base import (
     Number,
     Strict,
     describe,
+    number_text,
+    problem,
 )
 from leadscore.model.conditions import Condition
 from leadscore.model.dimension import Band, Dimension, check_bands
@@ -47,14 +48,19 @@ class MqlStage(Strict):
     @model_validator(mode="after")
     def _recycle(self) -> MqlStage:
         if self.recycle_below is not None and self.recycle_below > self.min:
-            raise PydanticCustomError(
+            r, m = number_text(self.recycle_below), number_text(self.min)
+            raise problem(
                 "recycle",
-                "recycle_below ({r}) is above the MQL threshold ({m})",
-                {"r": self.recycle_below, "m": self.min},
+                f"recycle_below ({r}) is above the MQL threshold ({m})",
+                hint=f"an MQL returns to lead when its score falls below recycle_below; set it at or below {m}",
+                at="recycle_below",
             )
         if self.sticky and self.recycle_below is not None:
-            raise PydanticCustomError(
-                "recycle", "a sticky MQL is never recycled; drop recycle_below or sticky"
+            raise problem(
+                "recycle",
+                "a sticky MQL is never recycled; drop recycle_below or sticky",
+                at="recycle_below",
+                at_key=True,
             )
         return self
 
@@ -68,35 +74,45 @@ def _segment_map(value: Any) -> Any:
         out: dict[str, int] = {}
         for k, v in value.items():
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 9:
-                raise PydanticCustomError(
+                raise problem(
                     "segment",
-                    "a segment digit is a whole number 0–9, got {got} for '{k}'",
-                    {"got": describe(v), "k": k},
+                    f"a segment digit is a whole number 0–9, got {describe(v)} for '{k}'",
+                    at=str(k),
                 )
             out[str(k)] = v
         return out
     if isinstance(value, list):
         ranges: list[tuple[float | None, float | None, int]] = []
-        for item in value:
+        for i, item in enumerate(value):
             ok = isinstance(item, list) and len(item) == 3
             ok = ok and all(
                 x is None or (isinstance(x, int | float) and not isinstance(x, bool)) for x in item[:2]
             )
             ok = ok and isinstance(item[2], int) and not isinstance(item[2], bool) and 0 <= item[2] <= 9
             if not ok:
-                raise PydanticCustomError(
+                raise problem(
                     "segment",
-                    "a range entry is [low, high, digit] with numbers (or null for open) and a digit 0–9, got {got}",
-                    {"got": item},
+                    f"a range entry is [low, high, digit], got {describe(item)}",
+                    hint="low and high are numbers (null for open), the digit is 0–9: [50, 999, 2]",
+                    at=i,
                 )
             if item[0] is not None and item[1] is not None and item[0] > item[1]:
-                raise PydanticCustomError("segment", "range {got} has low above high", {"got": item})
+                lo, hi = number_text(item[0]), number_text(item[1])
+                raise problem(
+                    "segment",
+                    f"range [{lo}, {hi}, {item[2]}] has its low value above its high value",
+                    hint=f"write [{hi}, {lo}, {item[2]}]",
+                    at=i,
+                )
             ranges.append((item[0], item[1], item[2]))
         if not ranges:
-            raise PydanticCustomError("segment", "the segment map is empty")
+            raise problem(
+                "segment", "the segment map is empty", hint="for example [[0, 49, 1], [50, null, 2]]"
+            )
         return ranges
-    raise PydanticCustomError(
-        "segment", "the map is a list of [low, high, digit] ranges or a mapping {value: digit}"
+    raise problem(
+        "segment",
+        f"the map is a list of [low, high, digit] ranges or a mapping {{value: digit}}, got {describe(value)}",
     )
 
 
@@ -140,14 +156,14 @@ class EncodedFormat(Strict):
 
 def _format_kind(value: Any) -> str | None:
     if value == "plain":
-        return "plain"
+        return "#plain"
     if isinstance(value, dict | EncodedFormat):
-        return "encoded"
+        return "#encoded"
     return None
 
 
 ScoreFormat = Annotated[
-    Annotated[Literal["plain"], Tag("plain")] | Annotated[EncodedFormat, Tag("encoded")],
+    Annotated[Literal["plain"], Tag("#plain")] | Annotated[EncodedFormat, Tag("#encoded")],
     Discriminator(
         _format_kind,
         custom_error_type="format",
@@ -182,16 +198,18 @@ class Program(Strict):
     @classmethod
     def _matrix_pair(cls, v: list[str] | None) -> list[str] | None:
         if v is not None and (len(v) != 2 or v[0] == v[1]):
-            raise PydanticCustomError(
-                "matrix", "a matrix names two different dimensions, such as [fit, engagement]"
-            )
+            raise problem("matrix", "a matrix names two different dimensions, such as [fit, engagement]")
         return v
 
     @field_validator("dimensions")
     @classmethod
     def _some_dimension(cls, v: dict[str, Dimension]) -> dict[str, Dimension]:
         if not v:
-            raise PydanticCustomError("dimensions", "a program needs at least one dimension")
+            raise problem(
+                "dimensions",
+                "a program needs at least one dimension",
+                hint="for example dimensions: {fit: {categories: {...}}}",
+            )
         return v
 
     @property

@@ -11,10 +11,22 @@ from __future__ import annotations
 import re
 
 _ALLOWED_ESCAPES = set("nt")  # \n, \t; any escaped punctuation is a literal
+_POSIX = {
+    "[:alpha:]": "[a-z]",
+    "[:digit:]": "[0-9]",
+    "[:alnum:]": "[a-z0-9]",
+    "[:space:]": "[ \\t\\n]",
+    "[:upper:]": "[A-Z] with case_sensitive: true",
+    "[:lower:]": "[a-z] with case_sensitive: true",
+}
 
 
 class RegexError(ValueError):
-    pass
+    """Why a pattern leaves the portable subset, and how to stay inside it."""
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.hint = hint
 
 
 def check_portable(pattern: str) -> None:
@@ -39,10 +51,7 @@ def check_portable(pattern: str) -> None:
         if c == "(":
             if pattern.startswith("(?", i):
                 if not pattern.startswith("(?:", i):
-                    raise RegexError(
-                        "'(?' is not portable (look-around, named groups and inline flags differ "
-                        "between engines); only '(?:' is allowed"
-                    )
+                    raise _group_error(pattern[i:])
                 i += 3
             else:
                 i += 1
@@ -63,7 +72,7 @@ def check_portable(pattern: str) -> None:
             if i < n and pattern[i] == "?":
                 i += 1  # lazy
             if i < n and pattern[i] in "*+":
-                raise RegexError("possessive or stacked quantifiers are not portable")
+                raise RegexError("possessive or stacked quantifiers differ between engines")
             prev_quantifiable = False
             continue
         if c == "{":
@@ -78,7 +87,7 @@ def check_portable(pattern: str) -> None:
             if i < n and pattern[i] == "?":
                 i += 1
             if i < n and pattern[i] in "*+":
-                raise RegexError("possessive or stacked quantifiers are not portable")
+                raise RegexError("possessive or stacked quantifiers differ between engines")
             prev_quantifiable = False
             continue
         if c == "}":
@@ -95,9 +104,36 @@ def check_portable(pattern: str) -> None:
         raise RegexError(str(exc)) from None
 
 
+def _group_error(rest: str) -> RegexError:
+    """`rest` starts with `(?` but not `(?:`."""
+    if rest.startswith(("(?=", "(?!")):
+        return RegexError(
+            f"look-ahead '{rest[:3]}' differs between engines (RE2 has none)",
+            "write the exclusion as its own condition, e.g. not: {field: job_title, starts_with: intern}",
+        )
+    if rest.startswith(("(?<=", "(?<!")):
+        return RegexError(
+            f"look-behind '{rest[:4]}' differs between engines (RE2 has none)",
+            "write the exclusion as its own condition, e.g. not: {field: url, contains: blog}",
+        )
+    if rest.startswith(("(?P<", "(?<", "(?'")):
+        return RegexError("named groups differ between engines", "use a plain group (...) or (?:...)")
+    m = re.match(r"\(\?[a-zA-Z-]+\)?", rest)
+    flag = m.group(0) if m else "(?"
+    if "i" in flag:
+        return RegexError(
+            f"inline flag '{flag}' differs between engines",
+            "text comparison ignores case already; drop the flag (case_sensitive: true turns that off)",
+        )
+    return RegexError(f"'{flag}' differs between engines; only '(?:' is portable", "use (?:...) for a group")
+
+
 def _check_escape(e: str) -> None:
     if e.isdigit():
-        raise RegexError(f"back-reference '\\{e}' is not portable")
+        raise RegexError(
+            f"back-reference '\\{e}' differs between engines (RE2 has none)",
+            "write the repeated text out",
+        )
     if e in "dDwWsS":
         cls = {
             "d": "[0-9]",
@@ -107,13 +143,16 @@ def _check_escape(e: str) -> None:
             "s": "[ \\t\\n]",
             "S": "[^ \\t\\n]",
         }[e]
-        raise RegexError(f"'\\{e}' differs between engines; write {cls}")
+        raise RegexError(f"'\\{e}' means different characters on different engines", f"write {cls}")
     if e in "bB":
-        raise RegexError(f"word boundary '\\{e}' is not portable")
+        raise RegexError(
+            f"word boundary '\\{e}' differs between engines",
+            "match the edges explicitly, e.g. (^|[^a-z0-9])cto([^a-z0-9]|$)",
+        )
     if e.isalnum() and e not in _ALLOWED_ESCAPES:
-        raise RegexError(f"escape '\\{e}' is not portable; escape only punctuation, \\n or \\t")
+        raise RegexError(f"escape '\\{e}' differs between engines", "escape only punctuation, \\n or \\t")
     if not e.isascii():
-        raise RegexError(f"escape '\\{e}' is not portable")
+        raise RegexError(f"escape '\\{e}' differs between engines", "write the character without '\\'")
 
 
 def _skip_class(pattern: str, i: int) -> int:
@@ -137,9 +176,14 @@ def _skip_class(pattern: str, i: int) -> int:
             _check_escape(pattern[j + 1])
             j += 2
         elif c == "[":
-            raise RegexError(
-                "'[' inside a class (POSIX classes, nesting) is not portable; escape it as '\\['"
-            )
+            if pattern.startswith("[:", j):
+                end = pattern.find(":]", j)
+                name = pattern[j : end + 2] if end > 0 else "[:...:]"
+                raise RegexError(
+                    f"POSIX class '{name}' differs between engines",
+                    f"write the characters out, e.g. {_POSIX.get(name, '[a-z]')}",
+                )
+            raise RegexError("'[' inside a class differs between engines", "escape it as '\\['")
         elif pattern.startswith("&&", j):
             raise RegexError("'&&' inside a class means intersection on Spark; escape one '&'")
         else:

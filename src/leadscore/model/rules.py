@@ -12,7 +12,6 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from leadscore.model.base import (
     Id,
@@ -20,6 +19,8 @@ from leadscore.model.base import (
     PositiveDuration,
     Strict,
     describe,
+    number_text,
+    problem,
 )
 from leadscore.model.conditions import Condition
 
@@ -36,13 +37,18 @@ class FitRule(Strict):
 def _event_types(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     if not items:
-        raise PydanticCustomError("event", "name at least one event type")
-    for item in items:
+        raise problem(
+            "event",
+            "the list of event types is empty, so the rule never counts anything",
+            hint="name at least one event type, such as event: page_view",
+        )
+    for i, item in enumerate(items):
         if not isinstance(item, str) or not item:
-            raise PydanticCustomError(
+            raise problem(
                 "event",
-                "an event type is a non-empty text such as page_view, got {got}",
-                {"got": describe(item)},
+                f"an event type is a non-empty text such as page_view, got {describe(item)}",
+                code="E203",
+                at=i if isinstance(value, list) else None,
             )
     return list(items)
 
@@ -92,27 +98,69 @@ class BehaviourRule(Strict):
 
 def _rule_kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        return "behaviour" if "event" in value else "fit"
+        if "event" in value:
+            return "#behaviour"
+        if "when" in value:
+            return "#fit"
+        # neither: a misspelt `event` or a key only behaviour rules have decides
+        from leadscore.model.errors_map import suggest
+
+        only_behaviour = set(BehaviourRule.model_fields) - set(FitRule.model_fields)
+        for key in value:
+            if key in only_behaviour or suggest(str(key), ["event", "when"]) == "event":
+                return "#behaviour"
+        return "#fit"
     if isinstance(value, BehaviourRule):
-        return "behaviour"
+        return "#behaviour"
     if isinstance(value, FitRule):
-        return "fit"
+        return "#fit"
     return None
 
 
+def _rule_shape(value: Any) -> Any:
+    """A rule is a fit rule (`when`) or a behaviour rule (`event`): say so when it is neither."""
+    if not isinstance(value, dict):
+        return value
+    if "when" in value and "event" in value:
+        raise problem(
+            "rule_shape",
+            "a rule has when: (a fit rule, on contact fields) or event: (a behaviour rule), not both",
+            hint="a behaviour rule tests the event's properties with where: {field: url, contains: pricing}",
+            at="when",
+            at_key=True,
+        )
+    if "when" not in value and "event" not in value and _rule_kind(value) == "#fit":
+        from leadscore.model.errors_map import suggest
+
+        if not any(suggest(str(k), ["when", "event"]) for k in value):
+            raise problem(
+                "rule_shape",
+                "a rule needs when: (points for contact fields) or event: (points per event)",
+                hint="for example when: {field: industry, eq: saas}, or event: page_view",
+                code="E202",
+            )
+    return value
+
+
 Rule = Annotated[
-    Annotated[FitRule, Tag("fit")] | Annotated[BehaviourRule, Tag("behaviour")],
+    Annotated[FitRule, Tag("#fit")] | Annotated[BehaviourRule, Tag("#behaviour")],
     Discriminator(
         _rule_kind,
-        custom_error_type="rule",
+        custom_error_type="rule_type",
         custom_error_message="expected a rule: {id, when, points} or {id, event, points}",
     ),
+    BeforeValidator(_rule_shape),
 ]
 
 
 def check_bounds(lo: float | None, hi: float | None) -> None:
     if lo is not None and hi is not None and lo > hi:
-        raise PydanticCustomError("bounds", "min ({lo}) is greater than max ({hi})", {"lo": lo, "hi": hi})
+        raise problem(
+            "bounds",
+            f"min ({number_text(lo)}) is greater than max ({number_text(hi)})",
+            hint="min is the lowest value and max the highest (the budget); swap them",
+            at="min",
+        )
 
 
 class Category(Strict):

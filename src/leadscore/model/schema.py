@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
-from leadscore.model.base import Id, PositiveDuration, Strict, describe
+from leadscore.model.base import Id, PositiveDuration, Strict, describe, number_text, problem
 from leadscore.model.dimension import Band, Decay, DecayBy, Dimension, Floor
 from leadscore.model.program import Encoded, EncodedFormat, Gate, MqlStage, Program, Segment, Stages
 from leadscore.model.rules import BehaviourRule, Category, FitRule, Rule
@@ -75,11 +74,18 @@ class Model(Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version(cls, v: Any) -> Any:
-        if isinstance(v, bool) or not isinstance(v, int | str) or v == "":
-            raise PydanticCustomError(
+        if isinstance(v, float) and not isinstance(v, bool):
+            raise problem(
                 "version",
-                "the version is a number or a text such as 3 or 2026-06, got {got}",
-                {"got": describe(v)},
+                f"the version is a whole number or a text, got the number {number_text(v)}",
+                hint=f'quote it to keep it as written: version: "{number_text(v)}"',
+                code="E203",
+            )
+        if isinstance(v, bool) or not isinstance(v, int | str) or v == "":
+            raise problem(
+                "version",
+                f"the version is a whole number such as 3 or a text such as 2026-06, got {describe(v)}",
+                code="E203",
             )
         return v
 
@@ -87,7 +93,13 @@ class Model(Strict):
     @classmethod
     def _fields(cls, v: dict[str, str]) -> dict[str, str]:
         if "contact_id" in v:
-            raise PydanticCustomError("fields", "contact_id is built in; do not declare it under fields")
+            raise problem(
+                "fields",
+                "contact_id is built in; do not declare it under fields",
+                hint="contact_id is always text; remove this line",
+                at="contact_id",
+                at_key=True,
+            )
         return v
 
     @property

@@ -12,7 +12,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from leadscore.model.base import (
     Id,
@@ -20,6 +19,7 @@ from leadscore.model.base import (
     Name,
     Number,
     Strict,
+    problem,
 )
 
 
@@ -42,13 +42,30 @@ class TriggerOn(Strict):
             for k in ("stage_enters", "band_enters", "score_crosses_above", "score_crosses_below")
             if getattr(self, k) is not None
         ]
-        if len(set_) != 1:
-            raise PydanticCustomError(
+        things = "stage_enters, band_enters, score_crosses_above or score_crosses_below"
+        if not set_:
+            raise problem(
                 "trigger_on",
-                "a trigger watches one thing: stage_enters, band_enters, score_crosses_above or score_crosses_below",
+                f"the trigger watches nothing; give it one of {things}",
+                hint="for example on: {program: main, stage_enters: mql}",
+                code="E202",
+            )
+        if len(set_) > 1:
+            raise problem(
+                "trigger_on",
+                f"a trigger watches one thing, this one watches {' and '.join(set_)}",
+                hint="make one trigger for each",
+                at=set_[1],
+                at_key=True,
             )
         if self.dimension is not None and self.stage_enters is not None:
-            raise PydanticCustomError("trigger_on", "stage_enters watches the program, not a dimension")
+            raise problem(
+                "trigger_on",
+                "stage_enters watches the program, not a dimension",
+                hint="drop dimension:, or watch the dimension with band_enters or score_crosses_above",
+                at="dimension",
+                at_key=True,
+            )
         return self
 
 
@@ -63,8 +80,10 @@ class Webhook(Strict):
     @classmethod
     def _url(cls, v: str) -> str:
         if not re.match(r"^https?://", v):
-            raise PydanticCustomError(
-                "url", "a webhook URL starts with http:// or https://, got '{v}'", {"v": v}
+            raise problem(
+                "url",
+                f"a webhook URL starts with http:// or https://, got '{v}'",
+                hint=f"write https://{v}" if "://" not in v else None,
             )
         return v
 
@@ -76,7 +95,11 @@ class Assign(Strict):
     @model_validator(mode="after")
     def _one(self) -> Assign:
         if (self.round_robin is None) == (self.owner is None):
-            raise PydanticCustomError("assign", "assign takes either round_robin: [..] or owner: name")
+            raise problem(
+                "assign",
+                "assign takes either round_robin: [..] or owner: name",
+                hint="for example assign: {round_robin: [ana, ben]} or assign: {owner: ana}",
+            )
         return self
 
 
@@ -101,12 +124,15 @@ class StageAction(Strict):
 
 
 _ACTIONS = {
-    "webhook": "webhook",
-    "assign": "assign",
-    "add_to_segment": "add_to_segment",
-    "remove_from_segment": "remove_from_segment",
-    "set_stage": "set_stage",
+    "webhook": "#webhook",
+    "assign": "#assign",
+    "add_to_segment": "#add_to_segment",
+    "remove_from_segment": "#remove_from_segment",
+    "set_stage": "#set_stage",
 }
+
+
+ACTIONS: tuple[str, ...] = tuple(_ACTIONS)
 
 
 def _action_kind(value: Any) -> str | None:
@@ -114,11 +140,11 @@ def _action_kind(value: Any) -> str | None:
         key = next(iter(value))
         return _ACTIONS.get(key)
     for cls, tag in (
-        (WebhookAction, "webhook"),
-        (AssignAction, "assign"),
-        (SegmentAction, "add_to_segment"),
-        (RemoveSegmentAction, "remove_from_segment"),
-        (StageAction, "set_stage"),
+        (WebhookAction, "#webhook"),
+        (AssignAction, "#assign"),
+        (SegmentAction, "#add_to_segment"),
+        (RemoveSegmentAction, "#remove_from_segment"),
+        (StageAction, "#set_stage"),
     ):
         if isinstance(value, cls):
             return tag
@@ -126,11 +152,11 @@ def _action_kind(value: Any) -> str | None:
 
 
 Action = Annotated[
-    Annotated[WebhookAction, Tag("webhook")]
-    | Annotated[AssignAction, Tag("assign")]
-    | Annotated[SegmentAction, Tag("add_to_segment")]
-    | Annotated[RemoveSegmentAction, Tag("remove_from_segment")]
-    | Annotated[StageAction, Tag("set_stage")],
+    Annotated[WebhookAction, Tag("#webhook")]
+    | Annotated[AssignAction, Tag("#assign")]
+    | Annotated[SegmentAction, Tag("#add_to_segment")]
+    | Annotated[RemoveSegmentAction, Tag("#remove_from_segment")]
+    | Annotated[StageAction, Tag("#set_stage")],
     Discriminator(
         _action_kind,
         custom_error_type="action",

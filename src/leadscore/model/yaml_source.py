@@ -145,7 +145,7 @@ class _Builder:
                         "E101",
                         f"duplicate key '{key}' (first written at line {prev.line})",
                         Location(self.source.file, kspan.line, kspan.column),
-                        hint="a YAML mapping may name each key once; merge the two entries",
+                        hint="a YAML mapping names each key once; keep one of them",
                         path=(*path, key),
                     )
                 )
@@ -161,6 +161,131 @@ def _pos(node: Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_FLOW = {"sequence": ("[", "]", "list"), "mapping": ("{", "}", "mapping")}
+
+
+def syntax_diagnostic(exc: Any, text: str, file: str) -> Diagnostic:
+    """E100 for a ruamel syntax error, in words a model author recognises."""
+    problem: str = exc.problem or exc.context or "not valid YAML"
+    context: str = exc.context or ""
+    pmark, cmark = exc.problem_mark, exc.context_mark
+    lines = text.splitlines()
+
+    def at(mark: Any) -> Location:
+        return Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
+
+    def line_of(mark: Any) -> str:
+        return lines[mark.line] if mark and 0 <= mark.line < len(lines) else ""
+
+    if "'\\t'" in problem or "\t" in problem:
+        return Diagnostic(
+            "E100",
+            "YAML syntax: a tab character; YAML indents with spaces only",
+            at(pmark),
+            "replace the tab with spaces (set your editor to insert spaces for YAML files)",
+        )
+    flow = next((v for k, v in _FLOW.items() if f"flow {k}" in context), None)
+    if flow is not None and cmark is not None and problem.startswith("expected"):
+        unclosed = _odd_quote(lines, cmark.line, pmark.line if pmark else cmark.line)
+        if unclosed is not None:
+            return Diagnostic(
+                "E100",
+                "YAML syntax: the quoted text that starts here is not closed",
+                Location(file, unclosed[0] + 1, unclosed[1] + 1),
+                'add the closing "',
+            )
+        opener, closer, what = flow
+        found = problem.rsplit("but got ", 1)[-1] if "but got " in problem else "something else"
+        if found.startswith("'<"):
+            found = "something else"
+        where = f"line {pmark.line + 1}, column {pmark.column + 1}" if pmark else "the end"
+        return Diagnostic(
+            "E100",
+            f"YAML syntax: the {what} opened here with '{opener}' is not closed",
+            at(cmark),
+            f"a {found} at {where} comes where ',' or '{closer}' was expected;"
+            " close every '[' with ']' and every '{' with '}'",
+        )
+    if "quoted scalar" in context and cmark is not None:
+        quote = line_of(cmark)[cmark.column : cmark.column + 1] or '"'
+        return Diagnostic(
+            "E100",
+            "YAML syntax: the quoted text that starts here is not closed",
+            at(cmark),
+            f"add the closing {quote}",
+        )
+    if problem.startswith("expected <block end>") and pmark is not None:
+        bad = line_of(pmark).strip()
+        prev = _previous_content_line(lines, pmark.line)
+        hint = "keys of one mapping start in the same column, and '- ' items of one list too"
+        if bad.startswith("-"):
+            message = "YAML syntax: bad indentation of this '- ' item"
+            if prev is not None and prev[1].strip().startswith("-"):
+                pcol = len(prev[1]) - len(prev[1].lstrip()) + 1
+                hint = (
+                    f"'- ' items of one list start in the same column: line {prev[0] + 1} at column {pcol},"
+                    f" this one at column {pmark.column + 1}"
+                )
+        else:
+            word = bad.split(":", 1)[0].strip() or bad
+            message = f"YAML syntax: bad indentation of '{word}'"
+            if prev is not None:
+                hint = (
+                    "keys of one mapping start in the same column:"
+                    f" line {prev[0] + 1} starts at column {_key_column(prev[1])},"
+                    f" '{word}' at column {pmark.column + 1}"
+                )
+        return Diagnostic("E100", message, at(pmark), hint)
+    if problem == "mapping values are not allowed here":
+        return Diagnostic(
+            "E100",
+            "YAML syntax: unexpected ':' in this line",
+            at(pmark),
+            "quote a value that contains ': ' (title: \"Head: Sales\"), or line this key up with the keys above it",
+        )
+    if problem == "could not find expected ':'" and cmark is not None:
+        return Diagnostic(
+            "E100",
+            "YAML syntax: this line has no 'key: value' colon",
+            at(cmark),
+            "write a space after the colon (points: 10, not points:10), or quote text that spans lines",
+        )
+    return Diagnostic(
+        "E100",
+        f"YAML syntax: {problem}",
+        at(pmark or cmark),
+        "check the indentation and that every ':' is followed by a space",
+    )
+
+
+def _odd_quote(lines: list[str], first: int, last: int) -> tuple[int, int] | None:
+    """(line, column) of an unmatched '"' on lines first..last, both 0-based, if any."""
+    for i in range(first, min(last, len(lines) - 1) + 1):
+        line = lines[i]
+        quotes = [j for j, c in enumerate(line) if c == '"' and (j == 0 or line[j - 1] != "\\")]
+        if len(quotes) % 2:
+            return i, quotes[-1]
+    return None
+
+
+def _previous_content_line(lines: list[str], before: int) -> tuple[int, str] | None:
+    for i in range(before - 1, -1, -1):
+        stripped = lines[i].strip()
+        if stripped and not stripped.startswith("#"):
+            return i, lines[i]
+    return None
+
+
+def _key_column(line: str) -> int:
+    """1-based column of the first key on `line`, after any '- ' item markers."""
+    i = 0
+    while i < len(line) and line[i] in " -":
+        if line[i] == "-" and line[i + 1 : i + 2] not in (" ", ""):
+            break
+        i += 1
+    return i + 1
+
+
 def load_yaml(text: str, file: str) -> YamlDocument:
     """Compose `text` as one YAML 1.2 document; syntax errors become diagnostics."""
     from ruamel.yaml import YAML
@@ -172,13 +297,7 @@ def load_yaml(text: str, file: str) -> YamlDocument:
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        problem = exc.problem or exc.context or "not valid YAML"
-        hint = "check the indentation and that every ':' is followed by a space"
-        if "tab" in problem.lower():
-            hint = "YAML indentation uses spaces, not tabs"
-        return YamlDocument(None, builder.source, [Diagnostic("E100", f"YAML syntax: {problem}", loc, hint)])
+        return YamlDocument(None, builder.source, [syntax_diagnostic(exc, text, file)])
     except YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return YamlDocument(None, builder.source, [Diagnostic("E100", f"YAML syntax: {exc}", Location(file))])
     if node is None:
