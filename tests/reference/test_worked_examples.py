@@ -1,7 +1,8 @@
 """The practitioners' worked examples, and the edges of SPEC §3, as named tests.
 
-Each test scores with the reference evaluator AND DuckDB, asserts they agree, and checks the
-expected number, derived in a comment from the rules of SPEC §3.
+Each test runs on every engine (DuckDB, PostgreSQL, Spark): it scores with the reference
+evaluator AND the engine, asserts they agree, and checks the expected number, derived in a
+comment from the rules of SPEC §3.
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ from leadscore.model.loader import load_model_text
 from leadscore.records import Contact, Event
 from leadscore.reference import score_rows
 from tests.engines.equivalence import assert_rows_equal
-from tests.engines.test_duckdb_reference import duckdb_rows
 
 T = parse_instant("2026-06-01T00:00:00Z")
 DAY = MICROS_PER_DAY
 
 
 def score(
-    yaml: str, contacts: list[Contact], events: list[Event], as_of: int = T
+    runner: Any, yaml: str, contacts: list[Contact], events: list[Event], as_of: int = T
 ) -> dict[str, dict[str, Any]]:
-    """Rows by contact_id, after checking that DuckDB agrees with the reference."""
+    """Rows by contact_id, after checking that the engine agrees with the reference."""
     model = load_model_text(yaml, "worked.yaml").model
     expected = score_rows(model, contacts, events, as_of, rules=True)
-    assert_rows_equal(duckdb_rows(model, contacts, events, as_of), expected)
+    assert_rows_equal(runner.rows(model, contacts, events, as_of), expected)
     return {r["contact_id"]: r for r in expected}
 
 
@@ -51,11 +51,12 @@ def engagement(*rules: str) -> str:
     return ENGAGEMENT.format(rules="\n".join(f"              - {r}" for r in rules))
 
 
-def test_newsletter_signup_is_worth_ten_points() -> None:
+def test_newsletter_signup_is_worth_ten_points(runner: Any) -> None:
     yaml = engagement(
         "{id: newsletter, event: form_submit, where: {field: form, eq: newsletter}, points: 10, limit: 1}"
     )
     rows = score(
+        runner,
         yaml,
         [Contact("a"), Contact("b")],
         [
@@ -89,9 +90,10 @@ programs:
 """
 
 
-def test_three_must_haves_and_a_threshold_of_300() -> None:
+def test_three_must_haves_and_a_threshold_of_300(runner: Any) -> None:
     yaml = ENCODED.format(points=89)
     rows = score(
+        runner,
         yaml,
         [
             Contact("all3", {"employees": 10, "adult": True, "country": "PL", "budget": 20000.0}),
@@ -109,15 +111,18 @@ def test_three_must_haves_and_a_threshold_of_300() -> None:
     assert rows["two"]["points"] == 89  # the plain points are kept beside the displayed score
 
 
-def test_mid_size_company_with_89_points_shows_as_2089() -> None:
-    rows = score(ENCODED.format(points=89), [Contact("mid", {"employees": 200})], [])
+def test_mid_size_company_with_89_points_shows_as_2089(runner: Any) -> None:
+    rows = score(runner, ENCODED.format(points=89), [Contact("mid", {"employees": 200})], [])
     # segment: 200 employees is in [50, 999] → 2; no gates met → 0 × 100; 89 points → 2 × 1000 + 0 + 89
     assert rows["mid"]["score"] == 2089
 
 
-def test_encoded_points_are_clamped_to_99_and_a_missing_segment_is_0() -> None:
+def test_encoded_points_are_clamped_to_99_and_a_missing_segment_is_0(runner: Any) -> None:
     rows = score(
-        ENCODED.format(points=150), [Contact("big", {"adult": True}), Contact("neg", {"employees": 5000})], []
+        runner,
+        ENCODED.format(points=150),
+        [Contact("big", {"adult": True}), Contact("neg", {"employees": 5000})],
+        [],
     )
     # no employees → digit 0; one gate (adult); 150 points clamp to 99 → 0 + 100 + 99
     assert rows["big"]["score"] == 199
@@ -142,14 +147,14 @@ programs:
 """
 
 
-def test_decay_stops_at_a_floor_of_half_the_mql_threshold() -> None:
+def test_decay_stops_at_a_floor_of_half_the_mql_threshold(runner: Any) -> None:
     contacts = [Contact("fresh"), Contact("idle40"), Contact("idle200")]
     events = [
         ev("1", "fresh", "demo_request", T - 10 * DAY),
         ev("2", "idle40", "demo_request", T - 40 * DAY),
         ev("3", "idle200", "demo_request", T - 200 * DAY),
     ]
-    rows = score(DECAY, contacts, events)
+    rows = score(runner, DECAY, contacts, events)
     assert rows["fresh"]["score"] == 80  # 10 days idle < after 30d: no decay
     # 40 days idle: n = 1 + floor((40 - 30) / 30) = 1 step of 50% → 40; floor is 50% × 60 = 30; 40 > 30
     assert rows["idle40"]["score"] == 40
@@ -158,20 +163,21 @@ def test_decay_stops_at_a_floor_of_half_the_mql_threshold() -> None:
     assert rows["idle200"]["engagement_points"] == 30.0
 
 
-def test_decay_never_lowers_a_score_already_below_the_floor() -> None:
+def test_decay_never_lowers_a_score_already_below_the_floor(runner: Any) -> None:
     yaml = DECAY.replace("points: 80", "points: 20")
-    rows = score(yaml, [Contact("c")], [ev("1", "c", "demo_request", T - 300 * DAY)])
+    rows = score(runner, yaml, [Contact("c")], [ev("1", "c", "demo_request", T - 300 * DAY)])
     assert (
         rows["c"]["score"] == 20
     )  # raw 20 ≤ floor 30: the value stays 20, decay neither lowers nor raises it
 
 
-def test_a_careers_page_visit_costs_points() -> None:
+def test_a_careers_page_visit_costs_points(runner: Any) -> None:
     yaml = engagement(
         "{id: pricing, event: page_view, where: {field: url, glob: '*/pricing*'}, points: 5}",
         "{id: careers, event: page_view, where: {field: url, glob: '*/careers*'}, points: -10, limit: 1}",
     )
     rows = score(
+        runner,
         yaml,
         [Contact("seeker"), Contact("buyer")],
         [
@@ -185,9 +191,10 @@ def test_a_careers_page_visit_costs_points() -> None:
     assert rows["buyer"]["score"] == 5
 
 
-def test_a_30_day_half_life_halves_points_after_30_days() -> None:
+def test_a_30_day_half_life_halves_points_after_30_days(runner: Any) -> None:
     yaml = engagement("{id: click, event: email_click, points: 8, half_life: 30d}")
     rows = score(
+        runner,
         yaml,
         [Contact("new"), Contact("d30"), Contact("d60")],
         [
@@ -201,19 +208,23 @@ def test_a_30_day_half_life_halves_points_after_30_days() -> None:
     assert rows["d60"]["engagement_points"] == 2.0  # age 60 d: w = 0.25
 
 
-def test_events_at_T_count_and_later_ones_do_not_exist_yet() -> None:
+def test_events_at_T_count_and_later_ones_do_not_exist_yet(runner: Any) -> None:
     yaml = engagement("{id: v, event: page_view, points: 1}")
-    rows = score(yaml, [Contact("c")], [ev("1", "c", "page_view", T), ev("2", "c", "page_view", T + 1)])
+    rows = score(
+        runner, yaml, [Contact("c")], [ev("1", "c", "page_view", T), ev("2", "c", "page_view", T + 1)]
+    )
     assert rows["c"]["score"] == 1  # the event at exactly T counts; 1 µs later it does not exist
 
 
-def test_within_excludes_an_event_exactly_its_length_old() -> None:
+def test_within_excludes_an_event_exactly_its_length_old(runner: Any) -> None:
     yaml = engagement("{id: v, event: page_view, points: 1, within: 7d}")
     events = [ev("1", "c", "page_view", T - 7 * DAY), ev("2", "c", "page_view", T - 7 * DAY + 1)]
-    assert score(yaml, [Contact("c")], events)["c"]["score"] == 1  # age < 7d strictly: only the second
+    assert (
+        score(runner, yaml, [Contact("c")], events)["c"]["score"] == 1
+    )  # age < 7d strictly: only the second
 
 
-def test_once_per_windows_are_aligned_to_the_epoch() -> None:
+def test_once_per_windows_are_aligned_to_the_epoch(runner: Any) -> None:
     yaml = engagement("{id: v, event: page_view, points: 1, once_per: 1d}")
     events = [
         ev("1", "c", "page_view", T - 1),  # 23:59:59.999999 on May 31
@@ -224,19 +235,21 @@ def test_once_per_windows_are_aligned_to_the_epoch() -> None:
         ev("5", "old", "page_view", MICROS_PER_HOUR),
         ev("6", "old", "page_view", -2 * MICROS_PER_HOUR),  # same day as event 4
     ]
-    rows = score(yaml, [Contact("c"), Contact("old")], events)
+    rows = score(runner, yaml, [Contact("c"), Contact("old")], events)
     assert rows["c"]["score"] == 2
     assert rows["old"]["score"] == 2
 
 
-def test_rounding_is_half_away_from_zero() -> None:
+def test_rounding_is_half_away_from_zero(runner: Any) -> None:
     yaml = engagement("{id: a, event: x, points: 59.5}", "{id: b, event: y, points: -0.5}")
-    rows = score(yaml, [Contact("up"), Contact("down")], [ev("1", "up", "x", T), ev("2", "down", "y", T)])
+    rows = score(
+        runner, yaml, [Contact("up"), Contact("down")], [ev("1", "up", "x", T), ev("2", "down", "y", T)]
+    )
     assert rows["up"]["score"] == 60  # 59.5 → 60
     assert rows["down"]["score"] == -1  # −0.5 → −1
 
 
-def test_case_insensitive_comparison_folds_unicode() -> None:
+def test_case_insensitive_comparison_folds_unicode(runner: Any) -> None:
     yaml = """
 model: unicode
 version: 1
@@ -253,6 +266,7 @@ programs:
               - {id: exact, when: {field: city, eq: Łódź, case_sensitive: true}, points: 100}
 """
     rows = score(
+        runner,
         yaml,
         [Contact("a", {"city": "łódź"}), Contact("b", {"city": "STRAẞE"}), Contact("c", {"city": "Łódź"})],
         [],
@@ -262,14 +276,14 @@ programs:
     assert rows["c"]["score"] == 101
 
 
-def test_tied_events_count_equally_under_a_limit() -> None:
+def test_tied_events_count_equally_under_a_limit(runner: Any) -> None:
     yaml = engagement("{id: v, event: page_view, points: 3, limit: 2, half_life: 10d}")
     events = [ev(str(i), "c", "page_view", T - 10 * DAY) for i in range(3)]
     # three events at the same instant, limit 2: whichever two are kept, 2 × 3 × 0.5 = 3
-    assert score(yaml, [Contact("c")], events)["c"]["engagement_points"] == 3.0
+    assert score(runner, yaml, [Contact("c")], events)["c"]["engagement_points"] == 3.0
 
 
-def test_text_compares_with_numbers_only_when_it_is_a_decimal_literal() -> None:
+def test_text_compares_with_numbers_only_when_it_is_a_decimal_literal(runner: Any) -> None:
     yaml = engagement("{id: big, event: purchase, where: {field: amount, gt: 100}, points: 1}")
     events = [
         ev("1", "a", "purchase", T, amount="150.5"),
@@ -277,11 +291,11 @@ def test_text_compares_with_numbers_only_when_it_is_a_decimal_literal() -> None:
         ev("3", "c", "purchase", T, amount=" 150"),  # leading space: not a decimal literal
         ev("4", "d", "purchase", T, amount="+200"),
     ]
-    rows = score(yaml, [Contact(x) for x in "abcd"], events)
+    rows = score(runner, yaml, [Contact(x) for x in "abcd"], events)
     assert [rows[x]["score"] for x in "abcd"] == [1, 0, 0, 1]
 
 
-def test_missing_values_make_ne_and_not_in_true() -> None:
+def test_missing_values_make_ne_and_not_in_true(runner: Any) -> None:
     yaml = """
 model: nulls
 version: 1
@@ -299,6 +313,6 @@ programs:
               - {id: absent, when: {field: country, exists: false}, points: 1000}
               - {id: neg, when: {not: {field: country, eq: PL}}, points: 10000}
 """
-    rows = score(yaml, [Contact("none"), Contact("pl", {"country": "pl"})], [])
+    rows = score(runner, yaml, [Contact("none"), Contact("pl", {"country": "pl"})], [])
     assert rows["none"]["score"] == 11011  # ne, not_in, exists: false and not(eq) hold; eq does not
     assert rows["pl"]["score"] == 100

@@ -31,6 +31,9 @@ class DuckDBEngine:
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
 
+    def load_arrow(self, name: str, table: pa.Table) -> None:
+        self.con.register(name, table)
+
     def score_sql(
         self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
     ) -> str:

@@ -239,3 +239,40 @@ def python_pattern(pattern: str) -> re.Pattern[str]:
         out.append(c)
         i += 1
     return re.compile("".join(out))
+
+
+def _rewrite_outside_classes(pattern: str, replace: dict[str, str]) -> str:
+    """Replace unescaped metacharacters outside `[...]` (the pattern is already portable)."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append(c)
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            if i + 1 < n and pattern[i + 1] == "^":
+                out.append("^")
+                i += 1
+        else:
+            out.append(replace.get(c, c))
+        i += 1
+    return "".join(out)
+
+
+def postgres_pattern(pattern: str) -> str:
+    """PostgreSQL's `.` also matches a newline; RE2, Java and Python's do not."""
+    return _rewrite_outside_classes(pattern, {".": "[^\\n]"})
+
+
+def java_pattern(pattern: str) -> str:
+    """Java's `$` also matches before a final newline; `\\z` is the very end, as in RE2."""
+    return _rewrite_outside_classes(pattern, {"$": "\\z"})

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from sqlglot import exp
 
+from leadscore.model.regex import java_pattern, postgres_pattern
 from leadscore.reference.values import DECIMAL_LITERAL
 from leadscore.sql.build import BIGINT, col
 
@@ -38,6 +39,10 @@ class SqlDialect:
         """Text ordered by code point (binary collation)."""
         return e
 
+    def lower(self, e: exp.Expr) -> exp.Expr:
+        """Lower case, one character at a time (simple Unicode case mapping, no context)."""
+        return exp.Lower(this=e)
+
     def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
         return exp.IntDiv(this=a, expression=b)
 
@@ -49,11 +54,72 @@ class SqlDialect:
 
 
 class DuckDBDialect(SqlDialect):
+    """DuckDB: RE2 regexes, byte-order text comparison, utf8proc simple lower case."""
+
     name = "duckdb"
     sqlglot_dialect = "duckdb"
 
 
-DIALECTS: dict[str, type[SqlDialect]] = {"duckdb": DuckDBDialect}
+class PostgresDialect(SqlDialect):
+    r"""PostgreSQL ≥ 14 (EXTRACT returns an exact numeric).
+
+    - `lower()` follows the database's LC_CTYPE: the database must be UTF-8 with a libc locale
+      such as C.UTF-8 or en_US.UTF-8 (checked when connecting);
+    - text order follows the collation, so ordering operators use `COLLATE "C"`;
+    - ARE regexes: `.` also matches a newline, so it is rewritten to `[^\n]`;
+    - `bigint / bigint` truncates, which is what the window and decay arithmetic wants.
+    """
+
+    name = "postgres"
+    sqlglot_dialect = "postgres"
+
+    def epoch_micros(self, e: exp.Expr) -> exp.Expr:
+        seconds = exp.Extract(this=exp.var("EPOCH"), expression=e)
+        return exp.Cast(
+            this=exp.Mul(this=seconds, expression=exp.Literal.number(1_000_000)), to=BIGINT.copy()
+        )
+
+    def regex_search(self, value: exp.Expr, pattern: str) -> exp.Expr:
+        return exp.RegexpLike(this=value, expression=exp.Literal.string(postgres_pattern(pattern)))
+
+    def text_ordering(self, e: exp.Expr) -> exp.Expr:
+        return exp.Collate(this=e, expression=exp.Identifier(this="C", quoted=True))
+
+    def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
+        return exp.Div(this=a, expression=b, typed=True)
+
+
+class SparkDialect(SqlDialect):
+    r"""Apache Spark ≥ 3.5 (session time zone UTC).
+
+    - Java's `toLowerCase` applies the final-sigma rule ('ΣΑΣ' → 'σας'); replacing 'Σ' by 'σ'
+      first gives the simple, per-character mapping the other engines use;
+    - Java's `$` also matches before a final newline, so it is rewritten to `\z`;
+    - numeric literals are DECIMAL: every literal is already cast to DOUBLE by the builders;
+    - `DIV` is integer division.
+    """
+
+    name = "spark"
+    sqlglot_dialect = "spark"
+
+    def epoch_micros(self, e: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(this="UNIX_MICROS", expressions=[e])
+
+    def regex_search(self, value: exp.Expr, pattern: str) -> exp.Expr:
+        return exp.RegexpLike(this=value, expression=exp.Literal.string(java_pattern(pattern)))
+
+    def lower(self, e: exp.Expr) -> exp.Expr:
+        no_final_sigma = exp.Anonymous(
+            this="REPLACE", expressions=[e, exp.Literal.string("Σ"), exp.Literal.string("σ")]
+        )
+        return exp.Lower(this=no_final_sigma)
+
+
+DIALECTS: dict[str, type[SqlDialect]] = {
+    "duckdb": DuckDBDialect,
+    "postgres": PostgresDialect,
+    "spark": SparkDialect,
+}
 
 
 def get_dialect(name: str) -> SqlDialect:

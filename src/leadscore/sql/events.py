@@ -31,6 +31,7 @@ from leadscore.sql.dialects import SqlDialect
 from leadscore.sql.predicates import PredicateCompiler
 
 TS = "ts_us"
+UNDERFLOW_HALVINGS = 1074  # 0.5 ** 1074 is the smallest double above zero
 CID = "contact_id"
 
 
@@ -77,7 +78,9 @@ class EventSide:
         """w(a) = 0.5 ** (a / h), with a = (T − ts) / 86400 s in days, as in the reference."""
         age_days = exp.Div(this=to_double(self.age_us(ts)), expression=double(float(MICROS_PER_DAY)))
         exponent = exp.Div(this=paren(age_days), expression=double(half_life_us / MICROS_PER_DAY))
-        return exp.Pow(this=double(0.5), expression=exponent)
+        # beyond 1074 half-lives 0.5^x is 0 in doubles; PostgreSQL raises on that underflow
+        vanished = exp.GT(this=self.age_us(ts.copy()), expression=bigint(UNDERFLOW_HALVINGS * half_life_us))
+        return case((vanished, double(0.0)), default=exp.Pow(this=double(0.5), expression=exponent))
 
     def filter_flag(self, f: EventFilter) -> exp.Expr:
         type_col = col("type")
@@ -86,7 +89,7 @@ class EventSide:
         else:
             parts = [exp.In(this=type_col, expressions=[string(t) for t in f.types])]
         if not f.include_bots:
-            bot = exp.EQ(this=exp.Lower(this=col("is_bot")), expression=string("true"))
+            bot = exp.EQ(this=self.d.lower(col("is_bot")), expression=string("true"))
             parts.append(exp.Not(this=paren(exp.Coalesce(this=bot, expressions=[FALSE.copy()]))))
         if f.within_us is not None:
             parts.append(exp.LT(this=self.age_us(col(TS)), expression=bigint(f.within_us)))

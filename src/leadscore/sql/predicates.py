@@ -83,7 +83,7 @@ class PredicateCompiler:
         if isinstance(probe, bool):
             if f.kind == "boolean":
                 return case(missing, default=body(c.copy(), "boolean"))
-            lowered = exp.Lower(this=c.copy())
+            lowered = self.d.lower(c.copy())
             not_bool = exp.Not(this=exp.In(this=lowered.copy(), expressions=[w.copy() for w in _BOOL_WORDS]))
             as_bool = exp.EQ(this=lowered, expression=string("true"))
             return case(missing, (not_bool, FALSE.copy()), default=body(paren(as_bool), "boolean"))
@@ -92,7 +92,7 @@ class PredicateCompiler:
                 return case(missing, default=body(to_double(c.copy()), "number"))
             not_num = exp.Not(this=self.d.is_decimal_literal(c.copy()))
             return case(missing, (not_num, FALSE.copy()), default=body(to_double(c.copy()), "number"))
-        value = c.copy() if cs else exp.Lower(this=c.copy())
+        value = c.copy() if cs else self.d.lower(c.copy())
         return case(missing, default=body(self.d.text_ordering(value), "text"))
 
     def _literal(self, v: Scalar, kind: str, cs: bool) -> exp.Expr:
@@ -101,7 +101,7 @@ class PredicateCompiler:
         if kind == "number":
             return double(float(v))
         lit = string(str(v))
-        return self.d.text_ordering(lit if cs else exp.Lower(this=lit))
+        return self.d.text_ordering(lit if cs else self.d.lower(lit))
 
     def _cmp(self, op: str, value: exp.Expr, operand: Scalar, kind: str, cs: bool) -> exp.Expr:
         return _CMP[op](this=value, expression=self._literal(operand, kind, cs))
@@ -119,7 +119,7 @@ class PredicateCompiler:
 
     def _text_match(self, p: TextMatch) -> exp.Expr:
         c = self.column(p.field)
-        value = c.copy() if p.case_sensitive else exp.Lower(this=c.copy())
+        value = c.copy() if p.case_sensitive else self.d.lower(c.copy())
         if p.kind == "regex":
             pattern = p.pattern if p.case_sensitive else lower_pattern(p.pattern)
             test = self.d.regex_search(value, pattern)
@@ -127,7 +127,7 @@ class PredicateCompiler:
             like = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
             pat: exp.Expr = string(like)
             if not p.case_sensitive:
-                pat = exp.Lower(this=pat)
+                pat = self.d.lower(pat)
             test = exp.Escape(
                 this=exp.Like(this=value, expression=pat), expression=string(self.d.LIKE_ESCAPE)
             )

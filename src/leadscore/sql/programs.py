@@ -7,6 +7,8 @@ value) → the output columns. Each step reads like SPEC §3 items 3–10.
 
 from __future__ import annotations
 
+import math
+
 from sqlglot import exp
 
 from leadscore.compiled.ir import (
@@ -45,6 +47,16 @@ from leadscore.sql.build import (
 from leadscore.sql.dialects import SqlDialect
 from leadscore.sql.events import EventSide
 from leadscore.sql.predicates import PredicateCompiler
+
+
+def underflow_steps(factor: float) -> int | None:
+    """The fewest steps after which `factor ** steps` is 0.0 in doubles (None: never, or 0 and 1)."""
+    if factor <= 0.0 or factor >= 1.0:
+        return None
+    n = max(1, int(math.log(5e-324) / math.log(factor)) - 2)
+    while factor**n != 0.0:
+        n += 1
+    return n
 
 
 class ProgramSide:
@@ -93,11 +105,9 @@ class ProgramSide:
         c = col(seg.field.name)
         whens: list[tuple[exp.Expr, exp.Expr]] = [(exp.Is(this=c.copy(), expression=exp.Null()), integer(0))]
         if seg.values is not None:
-            low = exp.Lower(this=c.copy())
+            low = self.d.lower(c.copy())
             for key, digit in seg.values:
-                whens.append(
-                    (exp.EQ(this=low.copy(), expression=exp.Lower(this=string(key))), integer(digit))
-                )
+                whens.append((exp.EQ(this=low.copy(), expression=self.d.lower(string(key))), integer(digit)))
             return case(*whens, default=integer(0))
         assert seg.ranges is not None
         if seg.field.kind not in ("integer", "number"):
@@ -198,6 +208,14 @@ class ProgramSide:
         ]
         return ctes, f"{pre}_scores"
 
+    def decay_power(self, factor: float, steps: exp.Expr) -> exp.Expr:
+        """factor ** steps; 0 once it underflows (PostgreSQL raises on underflow, others give 0)."""
+        power = exp.Pow(this=double(factor), expression=to_double(steps.copy()))
+        zero_at = underflow_steps(factor)
+        if zero_at is None:
+            return power
+        return case((exp.GTE(this=steps, expression=integer(zero_at)), double(0.0)), default=power)
+
     def decay(self, dim: DimensionPlan, raw: exp.Expr, activity: str | None) -> exp.Expr:
         plan = dim.decay
         if plan is None or activity is None:
@@ -214,9 +232,7 @@ class ProgramSide:
             ),
         )
         if plan.kind == "percent":
-            decayed: exp.Expr = exp.Mul(
-                this=raw.copy(), expression=exp.Pow(this=double(plan.factor), expression=to_double(steps))
-            )
+            decayed: exp.Expr = exp.Mul(this=raw.copy(), expression=self.decay_power(plan.factor, steps))
         else:
             decayed = exp.Sub(
                 this=raw.copy(),
