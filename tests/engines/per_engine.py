@@ -26,7 +26,7 @@ def for_each_engine(
         for engine in ENGINES:
             budget = max(5, int(settings.default.max_examples * SCALE[engine]))
 
-            def make(engine: str = engine) -> Callable[..., None]:
+            def make(engine: str = engine, budget: int = budget) -> Callable[..., None]:
                 @settings(
                     max_examples=budget,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
