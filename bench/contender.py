@@ -1,0 +1,87 @@
+"""Run one contender once, in this (fresh) process, and print one JSON line with its figures.
+
+    python bench/contender.py {leadscore|handwritten|loop} CONTACTS EVENTS OUT [--max-events N]
+
+`seconds` is the wall time of the scoring call alone (read the inputs, score, write OUT), after
+the imports; `process_seconds` includes the interpreter start and the imports. `peak_rss_bytes`
+is this process's peak resident set size (`ru_maxrss`), which covers DuckDB's memory too.
+run.py starts a new process for every run, so no cache survives from one run to the next
+(except the operating system's file cache, which every contender shares alike).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+STARTED = time.perf_counter()
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from workload import AS_OF, AS_OF_US  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("name", choices=["leadscore", "handwritten", "loop"])
+    ap.add_argument("contacts")
+    ap.add_argument("events")
+    ap.add_argument("out")
+    ap.add_argument("--max-events", type=int, default=None)
+    args = ap.parse_args()
+
+    as_of_us = AS_OF_US  # the baselines do not import leadscore at all
+    extra: dict[str, object] = {}
+    if args.name == "leadscore":
+        from leadscore.app import Application
+        from leadscore.durations import parse_instant
+
+        as_of_us = parse_instant(AS_OF)
+        assert as_of_us == AS_OF_US, "workload.AS_OF_US disagrees with parse_instant(AS_OF)"
+
+        app = Application()
+        t0 = time.perf_counter()
+        result = app.score(
+            HERE / "model.yaml", Path(args.contacts), Path(args.events), as_of_us, Path(args.out)
+        )
+        seconds = time.perf_counter() - t0
+        import leadscore
+
+        extra = {
+            "rows": result.rows,
+            "load_report": result.report.to_json(),
+            "leadscore_module": str(Path(leadscore.__file__).parent),
+        }
+    elif args.name == "handwritten":
+        import handwritten
+
+        t0 = time.perf_counter()
+        handwritten.run(args.contacts, args.events, args.out, as_of_us)
+        seconds = time.perf_counter() - t0
+    else:
+        import loop
+
+        t0 = time.perf_counter()
+        extra = loop.run(args.contacts, args.events, args.out, as_of_us, args.max_events)
+        seconds = time.perf_counter() - t0
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(
+        json.dumps(
+            {
+                "name": args.name,
+                "seconds": seconds,
+                "process_seconds": time.perf_counter() - STARTED,
+                "peak_rss_bytes": rss_kib * 1024,
+                **extra,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
