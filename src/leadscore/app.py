@@ -7,98 +7,25 @@ it returns; no domain logic lives in them.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
-from leadscore.data.loading import ContactSpec, load_inputs, run, scalar
-from leadscore.data.report import LoadReport
-from leadscore.diagnostics import Diagnostic, LeadscoreError, Severity
 from leadscore.model.loader import LoadedModel, ValidationReport, load_model, validate_file
-from leadscore.output.columns import Layout, layout
-from leadscore.output.writers import duckdb_copy_options, output_format
+from leadscore.output.columns import layout
+from leadscore.output.writers import output_format
 from leadscore.progress import Progress, Silent
-from leadscore.records import Contact, Event
+from leadscore.session import EngineOptions, Inputs, ScoreResult, Session
 from leadscore.sql.dialects import get_dialect
 from leadscore.sql.query import build_score_query
 
 if TYPE_CHECKING:
     from leadscore.demo.workspace import DemoResult
 
+__all__ = ["Application", "EngineOptions", "Inputs", "ScoreResult"]
 
-@dataclass
-class ScoreResult:
-    rows: int
-    contacts: int
-    programs: int
-    out: Path | None
-    report: LoadReport
-    seconds: float
-    model_version: str
-    as_of: int
-    warnings: list[Diagnostic] = field(default_factory=list)
-    preview: list[dict[str, Any]] = field(default_factory=list)
-
-
-class Session:
-    """A model with its data loaded into an engine: score, explain, query."""
-
-    def __init__(self, loaded: LoadedModel, engine: Any, report: LoadReport) -> None:
-        self.loaded = loaded
-        self.model = loaded.model
-        self.compiled: CompiledModel = compile_model(loaded.model)
-        self.engine = engine
-        self.report = report
-
-    def score_sql(self, as_of: int, rules: bool = False, contacts_relation: str = "contacts") -> str:
-        from leadscore.sql.query import Relations
-
-        lay = layout(self.model, rules)
-        sql: str = self.engine.score_sql(self.compiled, lay, as_of, Relations(contacts=contacts_relation))
-        return sql
-
-    def score_to(self, out: Path | None, as_of: int, rules: bool = False) -> tuple[int, list[dict[str, Any]]]:
-        """Write scores to `out` (or keep them in a table); return the row count and a preview."""
-        sql = self.score_sql(as_of, rules)
-        con = self.engine.con
-        run(con, f"CREATE OR REPLACE TEMP TABLE scores AS {sql}")
-        n = int(scalar(con, "SELECT count(*) FROM scores"))
-        if out is not None:
-            fmt = output_format(out)
-            tmp = out.with_name(f".{out.name}.tmp")
-            run(con, f"COPY scores TO '{_sql_path(tmp)}' {duckdb_copy_options(fmt)}")
-            tmp.replace(out)  # atomic: readers never see a half-written file
-        return n, []
-
-    def scores(self) -> Any:
-        return self.engine.con.sql("SELECT * FROM scores")
-
-    def contact_records(self, contact_id: str) -> tuple[Contact, list[Event]]:
-        con = self.engine.con
-        cur = con.execute("SELECT * FROM contacts WHERE contact_id = ?", [contact_id])
-        row = cur.fetchone()
-        names = [d[0] for d in cur.description]
-        cur.fetchall()
-        if row is None:
-            raise LeadscoreError.simple(
-                "X001", f"no contact '{contact_id}' in the contacts file", "check the contact_id"
-            )
-        values = dict(zip(names, row, strict=True))
-        contact = Contact(
-            contact_id, {k: v for k, v in values.items() if k != "contact_id" and v is not None}
-        )
-        props = self.compiled.event_properties
-        cols = ", ".join(['"event_id"', '"type"', 'epoch_us("timestamp") AS ts', *(f'"{p}"' for p in props)])
-        evs = con.execute(
-            f"SELECT {cols} FROM events WHERE contact_id = ? ORDER BY ts DESC, event_id", [contact_id]
-        ).fetchall()
-        events = [Event(e[0], contact_id, e[1], int(e[2]), dict(zip(props, e[3:], strict=True))) for e in evs]
-        return contact, events
-
-    def close(self) -> None:
-        self.engine.close()
+DEFAULT_ENGINE = EngineOptions()
 
 
 class Application:
@@ -124,74 +51,50 @@ class Application:
         loaded = load_model(model_path)
         cm = compile_model(loaded.model)
         d = get_dialect(dialect)
-        lay: Layout = layout(loaded.model, rules)
-        sql = d.render(build_score_query(cm, lay, as_of, d))
+        sql = d.render(build_score_query(cm, layout(loaded.model, rules), as_of, d))
         return _compile_header(loaded, cm, dialect, as_of) + sql + ";\n"
 
     # -- data and scoring -----------------------------------------------------------------------
 
-    def open(self, model_path: Path, contacts: Path, events: Path | None, strict: bool = False) -> Session:
-        from leadscore.engines.duckdb_engine import DuckDBEngine
-
-        loaded = load_model(model_path)
-        cm = compile_model(loaded.model)
-        engine = DuckDBEngine()
-        try:
-            spec = ContactSpec({**loaded.model.fields, **{f.name: f.kind for f in cm.contact_fields}})
-            report = load_inputs(
-                engine.con, contacts, events, spec, cm.event_properties, step=self.progress.step
-            )
-        except BaseException:
-            engine.close()
-            raise
-        if strict and report.bad_total:
-            engine.close()
-            errors = [
-                Diagnostic(d.code, d.message, d.location, d.hint, Severity.ERROR)
-                for d in report.diagnostics()
-                if d.code in ("D100", "D101")
-            ]
-            raise LeadscoreError(
-                [
-                    *errors,
-                    Diagnostic(
-                        "D199",
-                        f"{report.bad_total} bad rows and --strict is on",
-                        hint="fix the rows, or run without --strict to skip them",
-                    ),
-                ]
-            )
-        return Session(loaded, engine, report)
+    def open(
+        self, model_path: Path, inputs: Inputs, engine: EngineOptions = DEFAULT_ENGINE, strict: bool = False
+    ) -> Session:
+        return Session.open(load_model(model_path), inputs, engine, self.progress.step, strict)
 
     def score(
         self,
         model_path: Path,
-        contacts: Path,
+        contacts: Path | None,
         events: Path | None,
         as_of: int,
         out: Path | None,
         rules: bool = False,
         strict: bool = False,
+        engine: EngineOptions = DEFAULT_ENGINE,
+        tables: Inputs | None = None,
+        out_table: str | None = None,
     ) -> ScoreResult:
+        """Score every contact as of `as_of`; write to a file and/or a table."""
         started = time.perf_counter()
         if out is not None:
             output_format(out)  # fail early on a bad output name, before any work
-        session = self.open(model_path, contacts, events, strict)
+        inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
+        session = self.open(model_path, inputs, engine, strict)
         try:
-            self.progress.step("scoring")
-            n, preview = session.score_to(out, as_of, rules)
-            contacts_n = session.report.files[0].loaded
+            self.progress.step(f"scoring on {engine.engine}")
+            n = session.score(as_of, rules, out, out_table)
             return ScoreResult(
                 rows=n,
-                contacts=contacts_n,
+                contacts=session.report.files[0].loaded,
                 programs=len(session.model.programs),
                 out=out,
+                out_table=out_table,
                 report=session.report,
                 seconds=time.perf_counter() - started,
                 model_version=session.model.version_label,
                 as_of=as_of,
+                engine=engine.engine,
                 warnings=session.loaded.warnings,
-                preview=preview,
             )
         finally:
             session.close()
@@ -200,17 +103,23 @@ class Application:
     def explain(
         self,
         model_path: Path,
-        contacts: Path,
+        contacts: Path | None,
         events: Path | None,
         contact_id: str,
         as_of: int,
         program: str | None = None,
+        engine: EngineOptions = DEFAULT_ENGINE,
+        tables: Inputs | None = None,
     ) -> list[dict[str, Any]]:
+        """One contact's score point by point, from the reference evaluator on the engine's data,
+        checked against the engine's own row for that contact."""
+        from leadscore.diagnostics import LeadscoreError
         from leadscore.explain import explanation
         from leadscore.output.columns import row_from_result
         from leadscore.reference.evaluator import evaluate_contact
 
-        session = self.open(model_path, contacts, events)
+        inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
+        session = self.open(model_path, inputs, engine)
         try:
             self.progress.step(f"explaining {contact_id}")
             contact, evs = session.contact_records(contact_id)
@@ -221,22 +130,13 @@ class Application:
                     raise LeadscoreError.simple(
                         "X002", f"contact '{contact_id}' is not scored by program '{program}'"
                     )
-            # the engine's own row for this contact must agree with the explanation
-            con = session.engine.con
-            run(
-                con,
-                "CREATE OR REPLACE TEMP VIEW one_contact AS SELECT * FROM contacts WHERE contact_id = "
-                + _sql_text(contact_id),
-            )
-            engine_rows = {
-                r["program"]: r
-                for r in con.sql(session.score_sql(as_of, True, "one_contact")).to_arrow_table().to_pylist()
-            }
+            engine_rows = session.engine_rows_for(contact_id, as_of)
             out = []
             for res in results:
                 exp = explanation(res, session.model.version_label)
                 ref_row = row_from_result(session.model, res, rules=True)
                 eng = engine_rows.get(res.program)
+                exp["engine"] = engine.engine
                 exp["engine_agrees"] = (
                     eng is not None
                     and eng["score"] == ref_row["score"]
@@ -252,18 +152,19 @@ class Application:
     # -- the demo -------------------------------------------------------------------------------
 
     def demo(self, directory: Path, contacts: int = 5000, seed: int = 7, force: bool = False) -> DemoResult:
+        from leadscore.data.loading import run, scalar
         from leadscore.demo import workspace
         from leadscore.durations import parse_instant
 
         started = time.perf_counter()
         self.progress.step("generating a sample B2B funnel")
         model, data = workspace.prepare(directory, contacts, seed, force)
-        session = self.open(model, data.contacts_csv, data.events_csv)
+        session = self.open(model, Inputs(contacts=data.contacts_csv, events=data.events_csv))
         try:
             self.progress.step("scoring")
             scores = directory / "scores.csv"
-            rows, _ = session.score_to(scores, parse_instant(data.as_of), rules=True)
-            con = session.engine.con
+            rows = session.score(parse_instant(data.as_of), rules=True, out=scores)
+            con = session.engine.executor.con  # type: ignore[attr-defined]  # the demo runs on DuckDB
             matrix = dict(
                 run(con, "SELECT coalesce(matrix, '-'), count(*) FROM scores GROUP BY 1 ORDER BY 1")
             )
@@ -283,14 +184,6 @@ class Application:
         finally:
             session.close()
             self.progress.done()
-
-
-def _sql_path(p: Path) -> str:
-    return str(p).replace("'", "''")
-
-
-def _sql_text(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
 
 
 def _compile_header(loaded: LoadedModel, cm: CompiledModel, dialect: str, as_of: int) -> str:

@@ -85,11 +85,13 @@ def schema(out: Path | None) -> None:
 @MODEL
 @click.option(
     "--dialect",
+    "--engine",
     "-d",
-    type=click.Choice(["duckdb"]),
+    "dialect",
+    type=click.Choice(["duckdb", "postgres", "spark"]),
     default="duckdb",
     show_default=True,
-    help="The SQL dialect.",
+    help="The SQL dialect: the engine that will run the query.",
 )
 @as_of_option
 @click.option("--rules", is_flag=True, help="Add one rule:<id> column per rule.")

@@ -18,8 +18,11 @@ from leadscore.cli.main import (
     QUIET,
     app,
     as_of_option,
+    engine_options,
     format_option,
     handle_errors,
+    make_engine,
+    make_inputs,
     parse_as_of,
 )
 
@@ -28,12 +31,16 @@ from leadscore.cli.main import (
 @MODEL
 @CONTACTS
 @EVENTS
+@engine_options
 @as_of_option
 @click.option(
     "--out",
     "-o",
     type=click.Path(path_type=Path),
     help="Write scores here: .csv, .parquet or .jsonl. Default: CSV on standard output.",
+)
+@click.option(
+    "--out-table", metavar="NAME", help="Write scores to this table in the engine, replacing it atomically."
 )
 @click.option("--rules", is_flag=True, help="Add one rule:<rule id> column per rule with its value.")
 @click.option(
@@ -44,10 +51,17 @@ from leadscore.cli.main import (
 @handle_errors
 def score(
     model: Path,
-    contacts: Path,
+    contacts: Path | None,
     events: Path | None,
+    engine: str,
+    db: str | None,
+    spark_master: str | None,
+    contacts_table: str | None,
+    events_table: str | None,
+    order_by: str | None,
     as_of: str | None,
     out: Path | None,
+    out_table: str | None,
     rules: bool,
     strict: bool,
     quiet: bool,
@@ -61,9 +75,17 @@ def score(
 
     Bad input rows (an unparseable timestamp, a value of the wrong type, a missing
     contact_id) are reported with file and line and skipped; the good rows are scored.
+
+    \b
+    Engines:
+      leadscore score -m model.yaml -c contacts.csv -e events.csv --out scores.csv
+      leadscore score -m model.yaml --engine postgres --db postgresql://u@host/crm \\
+          --contacts-table crm.contacts --events-table crm.events --out-table crm.lead_scores
+      leadscore score -m model.yaml --engine spark --spark local[4] -c contacts/ -e events/ --out scores.parquet
     """
+    inputs = make_inputs(contacts, events, contacts_table, events_table, order_by)
     application = app(quiet)
-    to_stdout = out is None
+    to_stdout = out is None and out_table is None
     target = out
     tmpdir = None
     if to_stdout:
@@ -71,8 +93,9 @@ def score(
         target = Path(tmpdir) / "scores.csv"
     try:
         result = application.score(
-            model, contacts, events, parse_as_of(as_of), target, rules=rules, strict=strict
-        )
+            model, None, None, parse_as_of(as_of), target, rules=rules, strict=strict,
+            engine=make_engine(engine, db, spark_master), tables=inputs, out_table=out_table,
+        )  # fmt: skip
         if to_stdout and target is not None:
             with open(target, encoding="utf-8") as f:
                 shutil.copyfileobj(f, sys.stdout)
@@ -86,7 +109,9 @@ def score(
             "rows": result.rows,
             "contacts": result.contacts,
             "programs": result.programs,
+            "engine": result.engine,
             "out": str(out) if out else None,
+            "out_table": out_table,
             "model_version": result.model_version,
             "seconds": round(result.seconds, 3),
             "input": result.report.to_json(),
@@ -94,12 +119,13 @@ def score(
         }
         click.echo(json.dumps(summary, indent=2), err=to_stdout)
         return
+    render.diagnostics(diags)  # bad input rows are always reported, even with --quiet
     if not quiet:
-        render.diagnostics(diags)
         render.lint_summary(result.warnings, model)
         where = f" → {out}" if out else ""
+        where += f" → table {out_table}" if out_table else ""
         click.secho(
-            f"scored {result.contacts:,} contacts ({result.rows:,} rows, {result.programs} program(s)) in {result.seconds:.1f} s{where}",
+            f"scored {result.contacts:,} contacts ({result.rows:,} rows, {result.programs} program(s)) on {result.engine} in {result.seconds:.1f} s{where}",
             fg="green",
             err=True,
         )
@@ -109,6 +135,7 @@ def score(
 @MODEL
 @CONTACTS
 @EVENTS
+@engine_options
 @click.option("--contact", "contact_id", required=True, help="The contact_id to explain.")
 @click.option("--program", help="Only this program (default: every program the contact is scored by).")
 @as_of_option
@@ -117,8 +144,14 @@ def score(
 @handle_errors
 def explain(
     model: Path,
-    contacts: Path,
+    contacts: Path | None,
     events: Path | None,
+    engine: str,
+    db: str | None,
+    spark_master: str | None,
+    contacts_table: str | None,
+    events_table: str | None,
+    order_by: str | None,
     contact_id: str,
     program: str | None,
     as_of: str | None,
@@ -129,9 +162,19 @@ def explain(
 
     Shows every rule's value; the events that counted with their age and decayed points; the
     events a limit or once_per dropped; clamps to budgets; inactivity decay; gates; bands and
-    the matrix cell. The numbers add up to the score.
+    the matrix cell. The numbers add up to the score, which is checked against the engine's.
     """
-    results = app(quiet).explain(model, contacts, events, contact_id, parse_as_of(as_of), program)
+    inputs = make_inputs(contacts, events, contacts_table, events_table, order_by)
+    results = app(quiet).explain(
+        model,
+        None,
+        None,
+        contact_id,
+        parse_as_of(as_of),
+        program,
+        engine=make_engine(engine, db, spark_master),
+        tables=inputs,
+    )
     if fmt == "json":
         click.echo(json.dumps(results if len(results) != 1 else results[0], indent=2))
         return

@@ -88,9 +88,8 @@ MODEL = click.option(
 CONTACTS = click.option(
     "--contacts",
     "-c",
-    required=True,
     type=click.Path(path_type=Path),
-    help="Contacts: CSV, Parquet or JSON Lines, with a contact_id column.",
+    help="Contacts: CSV, Parquet or JSON Lines (a file or a folder of part files) with a contact_id column.",
 )
 EVENTS = click.option(
     "--events",
@@ -98,6 +97,49 @@ EVENTS = click.option(
     type=click.Path(path_type=Path),
     help="Events: CSV, Parquet or JSON Lines with event_id, contact_id, type, timestamp and properties (as columns or one JSON properties column).",
 )
+
+
+def engine_options(func: F) -> F:
+    """--engine, --db, --spark and the table inputs, shared by score and explain."""
+    from leadscore.session import ENGINES
+
+    options = [
+        click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True, envvar="LEADSCORE_ENGINE",
+                     help="Where to score: duckdb (embedded), postgres or spark. Env: LEADSCORE_ENGINE."),
+        click.option("--db", envvar="LEADSCORE_DB", metavar="URL|FILE",
+                     help="postgres: postgresql://user@host:5432/database; duckdb: a database file (default: in memory). Env: LEADSCORE_DB."),
+        click.option("--spark", "spark_master", envvar="LEADSCORE_SPARK", metavar="MASTER",
+                     help="spark: the master, e.g. local[2] (default local[*]) or spark://host:7077. Env: LEADSCORE_SPARK."),
+        click.option("--contacts-table", metavar="NAME", help="Read contacts from this table or view in the engine instead of a file."),
+        click.option("--events-table", metavar="NAME", help="Read events from this table or view in the engine instead of a file."),
+        click.option("--order-by", metavar="COLUMN",
+                     help="With --events-table: the column giving input order, so the first of duplicate event_ids counts (default: the earliest timestamp)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_inputs(
+    contacts: Path | None,
+    events: Path | None,
+    contacts_table: str | None,
+    events_table: str | None,
+    order_by: str | None,
+) -> Any:
+    from leadscore.session import Inputs
+
+    inputs = Inputs(contacts, events, contacts_table, events_table, order_by)
+    inputs.check()
+    return inputs
+
+
+def make_engine(engine: str, db: str | None, spark_master: str | None) -> Any:
+    from leadscore.session import EngineOptions
+
+    return EngineOptions(engine, db, spark_master)
+
+
 QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary.")
 
 

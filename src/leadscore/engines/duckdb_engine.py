@@ -1,18 +1,21 @@
-"""The embedded default engine: DuckDB, in process, no server."""
+"""The embedded default engine: DuckDB, in process, no server (optionally a database file)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from leadscore.compiled.ir import CompiledModel
-from leadscore.output.columns import Layout
+from leadscore.data.loading import DuckDBExecutor, load_inputs, run
+from leadscore.data.normalize import ContactSpec
+from leadscore.data.report import LoadReport
+from leadscore.engines.base import Engine, Step
+from leadscore.output.writers import duckdb_copy_options, output_format, sql_path
 from leadscore.sql.dialects import DuckDBDialect
-from leadscore.sql.query import DEFAULT_RELATIONS, Relations, build_score_query
 
 
-class DuckDBEngine:
+class DuckDBEngine(Engine):
     name = "duckdb"
     dialect = DuckDBDialect()
 
@@ -22,29 +25,45 @@ class DuckDBEngine:
         import duckdb
 
         self.con: Any = duckdb.connect(database)
-        self.con.execute("SET TimeZone = 'UTC'")
+        run(self.con, "SET TimeZone = 'UTC'")
         if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
+            run(self.con, f"SET threads = {int(threads)}")
         if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            run(self.con, f"SET memory_limit = '{memory_limit}'")
+        self.executor = DuckDBExecutor(self.con)
 
-    def register(self, name: str, table: pa.Table) -> None:
-        self.con.register(name, table)
+    def load_files(
+        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+    ) -> LoadReport:
+        return load_inputs(self.con, contacts, events, spec, properties, step)
 
     def load_arrow(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
 
-    def score_sql(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
-    ) -> str:
-        return self.dialect.render(
-            build_score_query(cm, layout, as_of_us, self.dialect, relations), pretty=False
-        )
+    def fetch_arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
 
-    def score(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
-    ) -> pa.Table:
-        return self.con.sql(self.score_sql(cm, layout, as_of_us, relations)).to_arrow_table()
+    def write_scores_file(self, out: Path) -> None:
+        fmt = output_format(out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        run(self.con, f"COPY scores TO '{sql_path(tmp)}' {duckdb_copy_options(fmt)}")
+        tmp.replace(out)  # atomic: readers never see a half-written file
+
+    def write_scores_table(self, name: str) -> None:
+        target = self.table_ref(name)
+        staging = self.table_ref(name + "__leadscore_new")
+        run(self.con, "BEGIN TRANSACTION")
+        try:
+            run(self.con, f"CREATE OR REPLACE TABLE {staging} AS SELECT * FROM scores")
+            run(self.con, f"DROP TABLE IF EXISTS {target}")
+            run(self.con, f"ALTER TABLE {staging} RENAME TO {self.executor.typing.q(name.split('.')[-1])}")
+            run(self.con, "COMMIT")
+        except Exception:
+            run(self.con, "ROLLBACK")
+            raise
+
+    def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
+        return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))
 
     def close(self) -> None:
         self.con.close()

@@ -1,18 +1,35 @@
-"""PostgreSQL: score where the data lives, with the same compiled SQL transpiled by sqlglot."""
+"""PostgreSQL: score where the data lives, with the same compiled SQL transpiled by sqlglot.
+
+Files are read by the same loader as the embedded engine (so bad rows, types and duplicates
+are judged identically) and COPY'd into temporary tables; existing tables are normalised in
+place. Results go to a file or to a table replaced in one transaction.
+"""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from leadscore.compiled.ir import CompiledModel
+from leadscore.data.normalize import ContactSpec
+from leadscore.data.report import LoadReport
+from leadscore.data.sqltyping import PostgresTyping, Typing
 from leadscore.diagnostics import LeadscoreError
-from leadscore.output.columns import Layout
+from leadscore.engines.base import Engine, Step
 from leadscore.sql.dialects import PostgresDialect
-from leadscore.sql.query import DEFAULT_RELATIONS, Relations, build_score_query
 
+INSTALL_HINT = "install the PostgreSQL driver: pip install 'leadscore[postgres]'"
+LOCALE_HINT = (
+    "use a UTF-8 database with a libc locale such as C.UTF-8 or en_US.UTF-8: CREATE DATABASE scoring "
+    "ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8' TEMPLATE template0"
+)
+_CATEGORIES = {
+    "text": "text", "varchar": "text", "bpchar": "text", "char": "text", "name": "text", "json": "text", "jsonb": "text",
+    "int2": "integer", "int4": "integer", "int8": "integer", "float4": "float", "float8": "float", "numeric": "decimal",
+    "bool": "boolean", "timestamp": "timestamp", "timestamptz": "timestamptz", "date": "date",
+}  # fmt: skip
 _PG_TYPES = {
     pa.string(): "TEXT",
     pa.large_string(): "TEXT",
@@ -21,7 +38,10 @@ _PG_TYPES = {
     pa.float64(): "DOUBLE PRECISION",
     pa.bool_(): "BOOLEAN",
 }
-INSTALL_HINT = "install the PostgreSQL driver: pip install 'leadscore[postgres]'"
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _pg_type(t: pa.DataType) -> str:
@@ -33,11 +53,36 @@ def _pg_type(t: pa.DataType) -> str:
         raise TypeError(f"no PostgreSQL type for {t}") from None
 
 
-def q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+class PostgresExecutor:
+    typing: Typing = PostgresTyping()
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str) -> None:
+        self.conn.execute(sql)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return list(self.conn.execute(sql).fetchall())
+
+    def columns(self, relation: str) -> dict[str, str]:
+        cur = self.conn.execute(f"SELECT * FROM {relation} LIMIT 0")
+        out = {}
+        for d in cur.description:
+            info = self.conn.adapters.types.get(d.type_code)
+            out[d.name] = _CATEGORIES.get(info.name if info else "", "other")
+        return out
+
+    def materialize(self, name: str, select: str) -> None:
+        self.conn.execute(f"DROP TABLE IF EXISTS pg_temp.{q(name)}")
+        self.conn.execute(f"CREATE TEMP TABLE {q(name)} AS {select}")
+        self.conn.execute(f"ANALYZE pg_temp.{q(name)}")
+
+    def drop(self, name: str) -> None:
+        self.conn.execute(f"DROP TABLE IF EXISTS pg_temp.{q(name)}")
 
 
-class PostgresEngine:
+class PostgresEngine(Engine):
     name = "postgres"
     dialect = PostgresDialect()
 
@@ -49,15 +94,18 @@ class PostgresEngine:
                 "P001", "the postgres engine needs the psycopg package", INSTALL_HINT
             ) from None
         try:
-            self.conn: Any = psycopg.connect(dsn, autocommit=True)
-        except psycopg.OperationalError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed"
+            self.conn: Any = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            first = (str(exc).strip().splitlines() or ["connection failed"])[0]
             raise LeadscoreError.simple(
                 "P002",
                 f"cannot connect to PostgreSQL: {first}",
                 "check --db (postgresql://user@host:5432/database) and that the server runs",
             ) from None
+        self.conn.execute("SET TIME ZONE 'UTC'")
         self._check_locale()
+        self.conn.execute(PostgresTyping.SETUP)
+        self.executor = PostgresExecutor(self.conn)
 
     def _check_locale(self) -> None:
         encoding, lowered = self.conn.execute(
@@ -67,20 +115,34 @@ class PostgresEngine:
             raise LeadscoreError.simple(
                 "P003",
                 f"this database lower-cases text differently from the other engines (encoding {encoding}, lower('ŁÓDŹ ΣΑΣ') = '{lowered}')",
-                "use a UTF-8 database with a libc locale such as C.UTF-8 or en_US.UTF-8: CREATE DATABASE scoring ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8' TEMPLATE template0",
+                LOCALE_HINT,
             )
 
-    def load_arrow(self, name: str, table: pa.Table, temporary: bool = True) -> None:
-        """Create `name` and COPY the table into it (CSV written by Arrow, parsed by the server)."""
+    def load_files(
+        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+    ) -> LoadReport:
+        from leadscore.engines.duckdb_engine import DuckDBEngine
+
+        local = DuckDBEngine()
+        try:
+            report = local.load_files(contacts, events, spec, properties, step)
+            step("copying the rows into PostgreSQL")
+            self.load_arrow("contacts", local.fetch_arrow("SELECT * FROM contacts"))
+            self.load_arrow("events", local.fetch_arrow("SELECT * FROM events"))
+        finally:
+            local.close()
+        return report
+
+    def load_arrow(self, name: str, table: pa.Table) -> None:
+        """A temporary table filled by COPY (CSV written by Arrow, parsed by the server)."""
         import pyarrow.csv as pacsv
 
         cols = ", ".join(f"{q(f.name)} {_pg_type(f.type)}" for f in table.schema)
-        kind = "TEMP TABLE" if temporary else "UNLOGGED TABLE"
-        self.conn.execute(f"DROP TABLE IF EXISTS {q(name)}")
-        self.conn.execute(f"CREATE {kind} {q(name)} ({cols})")
+        self.conn.execute(f"DROP TABLE IF EXISTS pg_temp.{q(name)}")
+        self.conn.execute(f"CREATE TEMP TABLE {q(name)} ({cols})")
         names = ", ".join(q(f.name) for f in table.schema)
         with self.conn.cursor() as cur, cur.copy(f"COPY {q(name)} ({names}) FROM STDIN (FORMAT csv)") as copy:
-            for batch in table.to_batches(max_chunksize=100_000):
+            for batch in table.to_batches(max_chunksize=200_000):
                 buf = io.BytesIO()
                 pacsv.write_csv(
                     pa.Table.from_batches([batch], table.schema),
@@ -88,14 +150,7 @@ class PostgresEngine:
                     pacsv.WriteOptions(include_header=False),
                 )
                 copy.write(buf.getvalue())
-        self.conn.execute(f"ANALYZE {q(name)}")
-
-    def score_sql(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
-    ) -> str:
-        return self.dialect.render(
-            build_score_query(cm, layout, as_of_us, self.dialect, relations), pretty=False
-        )
+        self.conn.execute(f"ANALYZE pg_temp.{q(name)}")
 
     def fetch_arrow(self, sql: str) -> pa.Table:
         with self.conn.cursor() as cur:
@@ -104,10 +159,17 @@ class PostgresEngine:
             rows = cur.fetchall()
         return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
-    def score(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
-    ) -> pa.Table:
-        return self.fetch_arrow(self.score_sql(cm, layout, as_of_us, relations))
+    def write_scores_table(self, name: str) -> None:
+        target = self.table_ref(name)
+        staging = self.table_ref(name + "__leadscore_new")
+        with self.conn.transaction():
+            self.conn.execute(f"DROP TABLE IF EXISTS {staging}")
+            self.conn.execute(f"CREATE TABLE {staging} AS SELECT * FROM pg_temp.scores")
+            self.conn.execute(f"DROP TABLE IF EXISTS {target}")
+            self.conn.execute(f"ALTER TABLE {staging} RENAME TO {q(name.split('.')[-1])}")
+
+    def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
+        return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))
 
     def close(self) -> None:
         self.conn.close()

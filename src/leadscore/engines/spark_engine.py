@@ -1,25 +1,45 @@
-"""Apache Spark: batch scoring of the same compiled SQL where one machine is not enough."""
+"""Apache Spark: batch scoring of the same compiled SQL where one machine is not enough.
+
+Files are read with Spark's own readers (CSV, Parquet and JSON Lines, single files or folders of
+part files) and normalised with Spark SQL; existing tables are normalised the same way. Parquet
+rows keep their row number for bad-row reports; Spark's CSV and JSON readers do not expose line
+numbers, so those rows are reported by their id.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from leadscore.compiled.ir import CompiledModel
+from leadscore.data.formats import Format, detect_format
+from leadscore.data.normalize import (
+    ContactSpec,
+    Executor,
+    RawInput,
+    count_unknown_contacts,
+    empty_events,
+    normalize_contacts,
+    normalize_events,
+)
+from leadscore.data.report import LoadReport
+from leadscore.data.sqltyping import SparkTyping, Typing
+from leadscore.data.text_readers import sniff_delimiter
 from leadscore.diagnostics import LeadscoreError
-from leadscore.output.columns import Layout
+from leadscore.engines.base import Engine, Step
 from leadscore.sql.dialects import SparkDialect
-from leadscore.sql.query import DEFAULT_RELATIONS, Relations, build_score_query
 
 INSTALL_HINT = "install Spark's Python package: pip install 'leadscore[spark]' (and Java 17)"
-
 SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
+EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp")
+CORRUPT = "_corrupt"
 
 
 def start_session(
@@ -31,19 +51,79 @@ def start_session(
         raise LeadscoreError.simple(
             "S001", "the spark engine needs the pyspark package", INSTALL_HINT
         ) from None
+    log4j = Path(__file__).with_name("spark-log4j2.properties")
+    quiet = {"spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile=file:{log4j}"}
     builder = SparkSession.builder.master(master).appName(app_name)
-    for k, v in {**SESSION_CONF, **(conf or {})}.items():
+    for k, v in {**SESSION_CONF, **quiet, **(conf or {})}.items():
         builder = builder.config(k, v)
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
-class SparkEngine:
+def _category(dtype: Any) -> str:
+    name = type(dtype).__name__
+    return {
+        "StringType": "text", "VarcharType": "text", "CharType": "text",
+        "ByteType": "integer", "ShortType": "integer", "IntegerType": "integer", "LongType": "integer",
+        "FloatType": "float", "DoubleType": "float", "DecimalType": "decimal", "BooleanType": "boolean",
+        "TimestampType": "timestamptz", "TimestampNTZType": "timestamp", "DateType": "date",
+        "StructType": "struct", "MapType": "struct",
+    }.get(name, "other")  # fmt: skip
+
+
+class SparkExecutor:
+    typing: Typing = SparkTyping()
+
+    def __init__(self, spark: Any) -> None:
+        self.spark = spark
+        self._cached: dict[str, Any] = {}
+
+    def execute(self, sql: str) -> None:
+        self.spark.sql(sql).collect()
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.spark.sql(sql).collect()]
+
+    def columns(self, relation: str) -> dict[str, str]:
+        schema = self.spark.sql(f"SELECT * FROM {relation} LIMIT 0").schema
+        return {f.name: _category(f.dataType) for f in schema.fields}
+
+    def materialize(self, name: str, select: str) -> None:
+        from pyspark import StorageLevel
+
+        df = self.spark.sql(select).persist(StorageLevel.MEMORY_AND_DISK)
+        df.count()  # compute now: later reads (and non-deterministic ids) see one result
+        old = self._cached.pop(name, None)
+        df.createOrReplaceTempView(name)
+        self._cached[name] = df
+        if old is not None:
+            old.unpersist()
+
+    def drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        old = self._cached.pop(name, None)
+        if old is not None:
+            old.unpersist()
+
+
+class SparkEngine(Engine):
     name = "spark"
     dialect = SparkDialect()
 
     def __init__(self, session: Any = None, master: str = "local[2]") -> None:
+        if session is None:
+            try:
+                from pyspark.sql import SparkSession
+            except ImportError:
+                raise LeadscoreError.simple(
+                    "S001", "the spark engine needs the pyspark package", INSTALL_HINT
+                ) from None
+            session = SparkSession.getActiveSession()  # in a notebook or a test run: reuse it
+            self._own_session = session is None
+        else:
+            self._own_session = False
         self.spark = session if session is not None else start_session(master)
-        self._own_session = session is None
         tz = self.spark.conf.get("spark.sql.session.timeZone")
         if tz not in ("UTC", "Etc/UTC", "Z", "+00:00"):
             raise LeadscoreError.simple(
@@ -51,32 +131,145 @@ class SparkEngine:
                 f"the Spark session's time zone is {tz}",
                 "set spark.sql.session.timeZone=UTC (instants are UTC)",
             )
+        self.executor: Executor = SparkExecutor(self.spark)
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def _read(
+        self, path: Path, wanted: set[str] | None, props: set[str], required: set[str]
+    ) -> tuple[Any, RawInput]:
+        from pyspark.sql import functions as F
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        fmt = detect_format(path)
+        location = str(path)
+        order = "_pos"
+        line: str | None = None
+        corrupt: str | None = None
+        if fmt is Format.PARQUET:
+            df = self.spark.read.parquet(location)
+            df = df.select(
+                "*",
+                (F.col("_metadata.row_index") + 1).alias("_line"),
+                F.col("_metadata.file_path").alias("_file"),
+            )
+            df = df.withColumn("_pos", F.struct("_file", "_line"))
+            line = "_line"
+        elif fmt is Format.CSV:
+            first = (
+                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+                if path.is_dir()
+                else [path]
+            )
+            delimiter = sniff_delimiter(first[0])
+            header = self.spark.read.options(header=True, sep=delimiter).csv(location).columns
+            schema = StructType(
+                [*(StructField(c, StringType()) for c in header), StructField(CORRUPT, StringType())]
+            )
+            df = (
+                self.spark.read.schema(schema)
+                .options(
+                    header=True,
+                    multiLine=True,
+                    escape='"',
+                    sep=delimiter,
+                    mode="PERMISSIVE",
+                    columnNameOfCorruptRecord=CORRUPT,
+                )
+                .csv(location)
+            )
+            df = df.withColumn("_pos", F.monotonically_increasing_id())
+            corrupt = CORRUPT
+        else:
+            reader = self.spark.read.options(
+                primitivesAsString=True, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT
+            )
+            df = reader.json(location)
+            for col in sorted(required - set(df.columns)):
+                df = df.withColumn(col, F.lit(None).cast("string"))
+            df = df.withColumn("_pos", F.monotonically_increasing_id())
+            corrupt = CORRUPT if CORRUPT in df.columns else None
+        df = self._flatten_properties(df, props)
+        if wanted is not None:
+            keep = [c for c in df.columns if c in wanted or c.startswith("_")]
+            df = df.select(*keep)
+        return df, RawInput("", location, order=order, line=line, corrupt=corrupt)
+
+    @staticmethod
+    def _flatten_properties(df: Any, props: set[str]) -> Any:
+        """Properties given as one `properties` column (an object, or JSON text) become columns."""
+        from pyspark.sql import functions as F
+
+        if "properties" not in df.columns:
+            return df
+        kind = type(df.schema["properties"].dataType).__name__
+        for p in sorted(props - set(df.columns)):
+            if kind == "StructType":
+                if p in df.schema["properties"].dataType.fieldNames():
+                    df = df.withColumn(p, F.col("properties").getField(p).cast("string"))
+            elif kind == "MapType":
+                df = df.withColumn(p, F.col("properties").getItem(p).cast("string"))
+            else:
+                df = df.withColumn(p, F.get_json_object(F.col("properties"), f"$.{p}"))
+        return df.drop("properties")
+
+    def load_files(
+        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+    ) -> LoadReport:
+        from leadscore.data.formats import check_input
+
+        report = LoadReport()
+        step(f"reading contacts from {contacts} with Spark")
+        df, raw = self._read(check_input(contacts, "contacts"), None, set(), {"contact_id"})
+        df.createOrReplaceTempView("raw_contacts")
+        raw.relation = "raw_contacts"
+        report.files.append(normalize_contacts(self.executor, raw, spec))
+        if events is None:
+            empty_events(self.executor, properties)
+            return report
+        step(f"reading events from {events} with Spark")
+        df, raw = self._read(
+            check_input(events, "events"),
+            {*EVENT_COLUMNS, *properties},
+            set(properties),
+            {"contact_id", "type", "timestamp"},
+        )
+        df.createOrReplaceTempView("raw_events")
+        raw.relation = "raw_events"
+        report.files.append(normalize_events(self.executor, raw, properties))
+        report.unknown_contact_events = count_unknown_contacts(self.executor)
+        return report
+
+    # -- arrow, output ---------------------------------------------------------------------------
 
     def load_arrow(self, name: str, table: pa.Table) -> None:
         """Register an Arrow table as a temporary view; naive timestamps are read as UTC."""
-        fields = []
-        for f in table.schema:
-            if pa.types.is_timestamp(f.type) and f.type.tz is None:
-                fields.append(pa.field(f.name, pa.timestamp("us", tz="UTC")))
-            else:
-                fields.append(f)
-        table = table.cast(pa.schema(fields))
-        self.spark.createDataFrame(table).createOrReplaceTempView(name)
-
-    def score_sql(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
-    ) -> str:
-        return self.dialect.render(
-            build_score_query(cm, layout, as_of_us, self.dialect, relations), pretty=False
-        )
+        fields = [
+            pa.field(f.name, pa.timestamp("us", tz="UTC"))
+            if pa.types.is_timestamp(f.type) and f.type.tz is None
+            else f
+            for f in table.schema
+        ]
+        self.spark.createDataFrame(table.cast(pa.schema(fields))).createOrReplaceTempView(name)
 
     def fetch_arrow(self, sql: str) -> pa.Table:
-        return self.spark.sql(sql).toArrow()
+        df = self.spark.sql(sql)
+        if hasattr(df, "toArrow"):
+            return df.toArrow()
+        return pa.Table.from_pandas(df.toPandas(), preserve_index=False)  # Spark < 4
 
-    def score(
-        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
-    ) -> pa.Table:
-        return self.fetch_arrow(self.score_sql(cm, layout, as_of_us, relations))
+    def write_scores_table(self, name: str) -> None:
+        target = self.table_ref(name)
+        staging = self.table_ref(name + "__leadscore_new")
+        self.spark.sql(f"DROP TABLE IF EXISTS {staging}")
+        self.spark.sql(f"CREATE TABLE {staging} USING parquet AS SELECT * FROM scores")
+        # Spark's catalog cannot swap two tables in one transaction: the old table is dropped
+        # and the new one renamed right after, a window of one catalog call
+        self.spark.sql(f"DROP TABLE IF EXISTS {target}")
+        self.spark.sql(f"ALTER TABLE {staging} RENAME TO {target}")
+
+    def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
+        return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))
 
     def close(self) -> None:
         if self._own_session:

@@ -28,3 +28,22 @@ def output_format(path: Path) -> str:
 
 def duckdb_copy_options(fmt: str) -> str:
     return {"csv": "(FORMAT csv, HEADER)", "parquet": "(FORMAT parquet)", "jsonl": "(FORMAT json)"}[fmt]
+
+
+def write_arrow(table: object, out: Path) -> None:
+    """Write an Arrow table with DuckDB's writers (the same output as the DuckDB engine), atomically."""
+    import duckdb
+
+    fmt = output_format(out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    con = duckdb.connect()
+    try:
+        con.register("scores_out", table)
+        con.execute(f"COPY scores_out TO '{sql_path(tmp)}' {duckdb_copy_options(fmt)}").fetchall()
+    finally:
+        con.close()
+    tmp.replace(out)
+
+
+def sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")

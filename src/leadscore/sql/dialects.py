@@ -22,6 +22,9 @@ class SqlDialect:
     sqlglot_dialect: ClassVar[str] = "duckdb"
     # LIKE escape character: '!' is ordinary in every engine's string literals (unlike '\')
     LIKE_ESCAPE: ClassVar[str] = "!"
+    # materialise the per-contact CTEs: an engine that inlines them without eliminating common
+    # subexpressions would copy each clamp, decay and rounding input into every use
+    MATERIALIZE_CONTACT_LAYERS: ClassVar[bool] = False
 
     def epoch_micros(self, e: exp.Expr) -> exp.Expr:
         """Exact microseconds since the Unix epoch of a UTC timestamp column."""
@@ -67,11 +70,14 @@ class PostgresDialect(SqlDialect):
       such as C.UTF-8 or en_US.UTF-8 (checked when connecting);
     - text order follows the collation, so ordering operators use `COLLATE "C"`;
     - ARE regexes: `.` also matches a newline, so it is rewritten to `[^\n]`;
-    - `bigint / bigint` truncates, which is what the window and decay arithmetic wants.
+    - `bigint / bigint` truncates, which is what the window and decay arithmetic wants;
+    - single-use CTEs are inlined with no common-subexpression elimination, so the per-contact
+      layers are MATERIALIZED (otherwise each layer multiplies the expressions below it).
     """
 
     name = "postgres"
     sqlglot_dialect = "postgres"
+    MATERIALIZE_CONTACT_LAYERS = True
 
     def epoch_micros(self, e: exp.Expr) -> exp.Expr:
         seconds = exp.Extract(this=exp.var("EPOCH"), expression=e)

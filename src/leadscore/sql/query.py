@@ -83,6 +83,8 @@ def build_score_query(
         if len(outputs) > 1
         else body
     )
+    contact_level = {"base", *(name for name, _ in ctes if name.startswith("p"))}
     for name, q in ctes:
-        final = final.with_(name, as_=q)  # type: ignore[attr-defined]
+        materialize = dialect.MATERIALIZE_CONTACT_LAYERS and name in contact_level
+        final = final.with_(name, as_=q, materialized=True if materialize else None)  # type: ignore[attr-defined]
     return final

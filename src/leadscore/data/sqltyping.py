@@ -1,0 +1,271 @@
+"""Typing raw columns in SQL, per engine: parse a value as its declared type, or say why not.
+
+A raw column is text (CSV, JSON Lines, a text column of a table) or already typed (Parquet, a
+typed column). Its engine type is first reduced to a category (`text`, `integer`, `float`,
+`decimal`, `boolean`, `timestamp` (naive, UTC), `timestamptz`, `date`, `struct`, `other`);
+each declared kind then has one parse expression (NULL when the value does not fit) and the
+reason reported for a bad row. The rules are the same on every engine; only spelling differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+INTEGER_TEXT = r"^[+-]?[0-9]+(\.0*)?$"
+NUMBER_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+INSTANT_TEXT = (
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
+    r"\s*(Z|z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)?$"
+)
+NUMERIC_CATEGORIES = ("integer", "float", "decimal")
+
+
+@dataclass(frozen=True)
+class Typed:
+    expr: str  # the typed value, NULL when missing or invalid
+    invalid: str  # true when a value is present but does not fit
+    reason: str  # an SQL text expression: why
+
+
+class Typing:
+    """DuckDB spelling; PostgreSQL and Spark override what differs."""
+
+    sql_types: ClassVar[dict[str, str]] = {
+        "string": "VARCHAR",
+        "text": "VARCHAR",
+        "integer": "BIGINT",
+        "number": "DOUBLE",
+        "boolean": "BOOLEAN",
+    }
+
+    # -- spelling ---------------------------------------------------------------------------
+
+    def q(self, name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    def lit(self, text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    def regex_full(self, expr: str, pattern: str) -> str:
+        """The anchored (^…$) pattern matches the whole text."""
+        return f"regexp_full_match({expr}, {self.lit(pattern)})"
+
+    def cast_text(self, expr: str) -> str:
+        return f"CAST({expr} AS VARCHAR)"
+
+    def parse_bigint(self, text: str) -> str:
+        """`text` matches INTEGER_TEXT; NULL when it does not fit in 64 bits."""
+        return f"TRY_CAST(regexp_replace({text}, '\\.0*$', '') AS BIGINT)"
+
+    def parse_double(self, text: str) -> str:
+        """`text` matches NUMBER_TEXT; NULL when it is beyond the range of a double."""
+        return f"CASE WHEN isfinite(TRY_CAST({text} AS DOUBLE)) THEN TRY_CAST({text} AS DOUBLE) END"
+
+    def finite(self, expr: str) -> str:
+        return f"isfinite(CAST({expr} AS DOUBLE))"
+
+    def parse_instant(self, text: str) -> str:
+        """An ISO 8601 text as a UTC timestamp; NULL when it is not a valid instant."""
+        return f"CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP)"
+
+    def utc_timestamp(self, col: str, category: str) -> str:
+        """A typed instant column as a naive UTC timestamp (the session time zone is UTC)."""
+        return f"CAST({col} AS TIMESTAMP)"
+
+    def concat(self, *parts: str) -> str:
+        return "(" + " || ".join(parts) + ")"
+
+    def reason_head(self, expr: str) -> str:
+        return f"split_part({expr}, ':', 1)"
+
+    # -- rules (shared) ---------------------------------------------------------------------
+
+    def text_value(self, col: str, category: str) -> str:
+        """Any raw column as text; empty text is null (SPEC §3a)."""
+        c = self.q(col)
+        if category == "text":
+            return f"NULLIF({c}, '')"
+        if category == "boolean":
+            return f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
+        return f"NULLIF({self.cast_text(c)}, '')"
+
+    def typed(self, col: str, category: str, kind: str) -> Typed:
+        c = self.q(col)
+        text = self.text_value(col, category)
+        label = self.lit(col)
+        if kind in ("string", "text"):
+            return Typed(text, "FALSE", "NULL")
+        if kind == "integer":
+            if category == "integer":
+                return Typed(f"CAST({c} AS BIGINT)", "FALSE", "NULL")
+            if category in ("float", "decimal"):
+                ok = f"({self.finite(c)} AND {c} = floor({c}))"
+                why = self.concat(label, "': '", self.cast_text(c), "' is not a whole number'")
+                return Typed(
+                    f"CASE WHEN {ok} THEN CAST({c} AS BIGINT) END", f"({c} IS NOT NULL AND NOT {ok})", why
+                )
+            expr = f"CASE WHEN {self.regex_full(text, INTEGER_TEXT)} THEN {self.parse_bigint(text)} END"
+            why = self.concat(label, "': '''", text, "''' is not a whole number'")
+            return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
+        if kind == "number":
+            if category in NUMERIC_CATEGORIES:
+                ok = self.finite(c)
+                return Typed(
+                    f"CASE WHEN {ok} THEN CAST({c} AS {self.sql_types['number']}) END",
+                    f"({c} IS NOT NULL AND NOT {ok})",
+                    self.concat(label, "': not a finite number'"),
+                )
+            expr = f"CASE WHEN {self.regex_full(text, NUMBER_TEXT)} THEN {self.parse_double(text)} END"
+            return Typed(
+                expr,
+                f"({text} IS NOT NULL AND ({expr}) IS NULL)",
+                self.concat(label, "': '''", text, "''' is not a number'"),
+            )
+        if kind == "boolean":
+            if category == "boolean":
+                return Typed(c, "FALSE", "NULL")
+            low = f"lower({text})"
+            expr = f"CASE WHEN {low} = 'true' THEN TRUE WHEN {low} = 'false' THEN FALSE END"
+            return Typed(
+                expr,
+                f"({text} IS NOT NULL AND ({expr}) IS NULL)",
+                self.concat(label, "': '''", text, "''' is not true or false'"),
+            )
+        raise ValueError(kind)
+
+    def instant(self, col: str, category: str) -> Typed:
+        """A UTC timestamp from an ISO 8601 text (offsets converted, naive is UTC) or a typed column."""
+        if category in ("timestamp", "timestamptz", "date"):
+            return Typed(self.utc_timestamp(self.q(col), category), "FALSE", "NULL")
+        text = self.text_value(col, category)
+        expr = f"CASE WHEN {self.regex_full(text, INSTANT_TEXT)} THEN {self.parse_instant(text)} END"
+        why = self.concat(
+            self.lit(col), "': '''", text, "''' is not an ISO 8601 timestamp such as 2026-01-01T09:30:00Z'"
+        )
+        return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
+
+
+class PostgresTyping(Typing):
+    """PostgreSQL: no TRY_CAST, so parses are guarded by range checks and a temporary function."""
+
+    sql_types: ClassVar[dict[str, str]] = {
+        "string": "TEXT",
+        "text": "TEXT",
+        "integer": "BIGINT",
+        "number": "DOUBLE PRECISION",
+        "boolean": "BOOLEAN",
+    }
+    # a function in the session's own temporary schema: it needs no privileges and vanishes
+    SETUP = (
+        "CREATE OR REPLACE FUNCTION pg_temp.leadscore_instant(t text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$ "
+        "BEGIN RETURN (t::timestamptz AT TIME ZONE 'UTC'); EXCEPTION WHEN others THEN RETURN NULL; END $$"
+    )
+
+    def regex_full(self, expr: str, pattern: str) -> str:
+        return f"({expr} ~ {self.lit(pattern)})"
+
+    def cast_text(self, expr: str) -> str:
+        return f"CAST({expr} AS TEXT)"
+
+    def parse_bigint(self, text: str) -> str:
+        n = f"CAST(regexp_replace({text}, '\\.0*$', '') AS NUMERIC)"
+        return (
+            f"CASE WHEN {n} BETWEEN -9223372036854775808 AND 9223372036854775807 THEN CAST({n} AS BIGINT) END"
+        )
+
+    def parse_double(self, text: str) -> str:
+        n = f"CAST({text} AS NUMERIC)"
+        return f"CASE WHEN abs({n}) <= 1.7976931348623157e308 THEN CAST({n} AS DOUBLE PRECISION) END"
+
+    def finite(self, expr: str) -> str:
+        return f"(CAST({expr} AS DOUBLE PRECISION) NOT IN ('Infinity', '-Infinity', 'NaN'))"
+
+    def parse_instant(self, text: str) -> str:
+        return f"pg_temp.leadscore_instant({text})"
+
+    def utc_timestamp(self, col: str, category: str) -> str:
+        if category == "timestamptz":
+            return f"({col} AT TIME ZONE 'UTC')"
+        return f"CAST({col} AS TIMESTAMP)"
+
+
+class SparkTyping(Typing):
+    """Spark SQL: backquoted names, backslash escapes in literals, Java regexes."""
+
+    sql_types: ClassVar[dict[str, str]] = {
+        "string": "STRING",
+        "text": "STRING",
+        "integer": "BIGINT",
+        "number": "DOUBLE",
+        "boolean": "BOOLEAN",
+    }
+
+    def q(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
+
+    def lit(self, text: str) -> str:
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def regex_full(self, expr: str, pattern: str) -> str:
+        # Java's $ also matches before a final newline; \z is the very end
+        java = pattern[:-1] + "\\z" if pattern.endswith("$") else pattern
+        return f"({expr} RLIKE {self.lit(java)})"
+
+    def cast_text(self, expr: str) -> str:
+        return f"CAST({expr} AS STRING)"
+
+    def parse_bigint(self, text: str) -> str:
+        return f"TRY_CAST(regexp_replace({text}, {self.lit(chr(92) + '.0*$')}, '') AS BIGINT)"
+
+    def parse_double(self, text: str) -> str:
+        d = f"TRY_CAST({text} AS DOUBLE)"
+        return f"CASE WHEN NOT isnan({d}) AND abs({d}) < double('Infinity') THEN {d} END"
+
+    def finite(self, expr: str) -> str:
+        d = f"CAST({expr} AS DOUBLE)"
+        return f"(NOT isnan({d}) AND abs({d}) < double('Infinity'))"
+
+    def parse_instant(self, text: str) -> str:
+        # Spark needs the seconds: 10:00Z → 10:00:00Z
+        with_seconds = f"regexp_replace({text}, {self.lit('^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2})(?![:0-9])')}, '$1:00')"
+        return f"TRY_CAST({with_seconds} AS TIMESTAMP)"
+
+    def utc_timestamp(self, col: str, category: str) -> str:
+        return f"CAST({col} AS TIMESTAMP)"
+
+    def concat(self, *parts: str) -> str:
+        return "concat(" + ", ".join(parts) + ")"
+
+
+def duckdb_category(t: str) -> str:
+    t = t.upper()
+    if t in ("VARCHAR", "JSON") or t.startswith("VARCHAR"):
+        return "text"
+    if t in (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+    ):
+        return "integer"
+    if t in ("FLOAT", "DOUBLE", "REAL"):
+        return "float"
+    if t.startswith("DECIMAL"):
+        return "decimal"
+    if t == "BOOLEAN":
+        return "boolean"
+    if t.startswith("TIMESTAMP WITH TIME ZONE") or t == "TIMESTAMPTZ":
+        return "timestamptz"
+    if t.startswith("TIMESTAMP"):
+        return "timestamp"
+    if t == "DATE":
+        return "date"
+    if t.startswith(("STRUCT", "MAP")):
+        return "struct"
+    return "other"

@@ -1,0 +1,128 @@
+"""What every engine offers the application: load, score, fetch, write.
+
+Each engine keeps the canonical relations `contacts` and `events` in its own session (loaded
+from files or normalised from the user's tables), runs the compiled scoring query into a
+relation `scores`, and writes it to a file (one writer for all engines, so files look the same)
+or back to a table, replaced atomically where the engine allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from leadscore.compiled.ir import CompiledModel
+from leadscore.data.normalize import (
+    ContactSpec,
+    Executor,
+    RawInput,
+    count_unknown_contacts,
+    empty_events,
+    normalize_contacts,
+    normalize_events,
+)
+from leadscore.data.report import LoadReport
+from leadscore.output.columns import Layout
+from leadscore.output.writers import write_arrow
+from leadscore.records import Contact, Event
+from leadscore.sql.dialects import SqlDialect
+from leadscore.sql.query import DEFAULT_RELATIONS, Relations, build_score_query
+
+Step = Callable[[str], None]
+
+
+class Engine:
+    name: str
+    dialect: SqlDialect
+    executor: Executor
+
+    # -- inputs ----------------------------------------------------------------------------------
+
+    def load_files(
+        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+    ) -> LoadReport:
+        raise NotImplementedError
+
+    def use_tables(
+        self,
+        contacts: str,
+        events: str | None,
+        spec: ContactSpec,
+        properties: tuple[str, ...],
+        step: Step,
+        order: str | None = None,
+    ) -> LoadReport:
+        """Normalise the user's own tables (or views) into the canonical relations."""
+        ex = self.executor
+        t = ex.typing
+        report = LoadReport()
+        step(f"reading contacts from table {contacts}")
+        report.files.append(normalize_contacts(ex, RawInput(self.table_ref(contacts), contacts), spec))
+        if events is None:
+            empty_events(ex, properties)
+            return report
+        step(f"reading events from table {events}")
+        order_sql = t.q(order) if order else None
+        report.files.append(
+            normalize_events(ex, RawInput(self.table_ref(events), events, order=order_sql), properties)
+        )
+        report.unknown_contact_events = count_unknown_contacts(ex)
+        return report
+
+    def table_ref(self, name: str) -> str:
+        """A user's (possibly schema-qualified) table name, quoted part by part."""
+        return ".".join(self.executor.typing.q(part) for part in name.split("."))
+
+    # -- scoring ---------------------------------------------------------------------------------
+
+    def score_sql(
+        self, cm: CompiledModel, layout: Layout, as_of_us: int, relations: Relations = DEFAULT_RELATIONS
+    ) -> str:
+        return self.dialect.render(
+            build_score_query(cm, layout, as_of_us, self.dialect, relations), pretty=False
+        )
+
+    def create_scores(self, sql: str) -> int:
+        self.executor.materialize("scores", sql)
+        return int(self.executor.rows("SELECT count(*) FROM scores")[0][0])
+
+    def fetch_arrow(self, sql: str) -> pa.Table:
+        raise NotImplementedError
+
+    def fetch_dicts(self, sql: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.fetch_arrow(sql).to_pylist()
+        return rows
+
+    def write_scores_file(self, out: Path) -> None:
+        write_arrow(self.fetch_arrow("SELECT * FROM scores"), out)
+
+    def write_scores_table(self, name: str) -> None:
+        raise NotImplementedError
+
+    def contact_records(
+        self, contact_id: str, properties: tuple[str, ...]
+    ) -> tuple[Contact | None, list[Event]]:
+        t = self.executor.typing
+        rows = self.fetch_dicts(f"SELECT * FROM contacts WHERE contact_id = {t.lit(contact_id)}")
+        if not rows:
+            return None, []
+        fields = {k: v for k, v in rows[0].items() if k != "contact_id" and v is not None}
+        cols = ", ".join(
+            ["event_id", "type", f"{self.dialect_micros()} AS ts", *(t.q(p) for p in properties)]
+        )
+        evs = self.fetch_dicts(f"SELECT {cols} FROM events WHERE contact_id = {t.lit(contact_id)}")
+        events = [
+            Event(str(e["event_id"]), contact_id, e["type"], int(e["ts"]), {p: e[p] for p in properties})
+            for e in evs
+        ]
+        events.sort(key=lambda e: (-e.ts, e.event_id))
+        return Contact(contact_id, fields), events
+
+    def dialect_micros(self) -> str:
+        return self.dialect.render(self.dialect.ts_column("timestamp"), pretty=False)
+
+    def close(self) -> None:
+        raise NotImplementedError

@@ -1,0 +1,187 @@
+"""A model with its data loaded into an engine: the unit of work behind score and explain."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from leadscore.compiled import compile_model
+from leadscore.compiled.ir import CompiledModel
+from leadscore.data.normalize import ContactSpec
+from leadscore.data.report import LoadReport
+from leadscore.diagnostics import Diagnostic, LeadscoreError, Severity
+from leadscore.engines.base import Engine, Step
+from leadscore.model.loader import LoadedModel
+from leadscore.output.columns import layout
+from leadscore.output.writers import output_format
+from leadscore.records import Contact, Event
+from leadscore.sql.query import Relations
+
+ENGINES = ("duckdb", "postgres", "spark")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Which engine, and how to reach it (flags, or LEADSCORE_ENGINE / LEADSCORE_DB / LEADSCORE_SPARK)."""
+
+    engine: str = "duckdb"
+    db: str | None = None  # a DuckDB database file, or a postgresql:// URL
+    spark: str | None = None  # a Spark master: local[2], spark://host:7077, yarn, …
+
+    def open(self) -> Engine:
+        if self.engine == "duckdb":
+            from leadscore.engines.duckdb_engine import DuckDBEngine
+
+            return DuckDBEngine(self.db or ":memory:")
+        if self.engine == "postgres":
+            from leadscore.engines.postgres_engine import PostgresEngine
+
+            dsn = self.db or os.environ.get("DATABASE_URL")
+            if not dsn:
+                raise LeadscoreError.simple(
+                    "P004",
+                    "the postgres engine needs a database",
+                    "give --db postgresql://user@host:5432/database (or set LEADSCORE_DB)",
+                )
+            return PostgresEngine(dsn)
+        if self.engine == "spark":
+            from leadscore.engines.spark_engine import SparkEngine
+
+            return SparkEngine(master=self.spark or "local[*]")
+        raise LeadscoreError.simple(
+            "C001", f"unknown engine '{self.engine}'", f"choose one of {', '.join(ENGINES)}"
+        )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where contacts and events come from: files, or tables already in the engine."""
+
+    contacts: Path | None = None
+    events: Path | None = None
+    contacts_table: str | None = None
+    events_table: str | None = None
+    order_by: str | None = None  # tables: the column that gives input order (first duplicate wins)
+
+    def check(self) -> None:
+        files = self.contacts is not None or self.events is not None
+        tables = self.contacts_table is not None or self.events_table is not None
+        if files and tables:
+            raise LeadscoreError.simple(
+                "C002",
+                "give files (--contacts, --events) or tables (--contacts-table, --events-table), not both",
+            )
+        if self.contacts is None and self.contacts_table is None:
+            raise LeadscoreError.simple(
+                "C003",
+                "no contacts given",
+                "give --contacts FILE, or --contacts-table NAME with --engine postgres or spark",
+            )
+
+
+@dataclass
+class ScoreResult:
+    rows: int
+    contacts: int
+    programs: int
+    out: Path | None
+    out_table: str | None
+    report: LoadReport
+    seconds: float
+    model_version: str
+    as_of: int
+    engine: str
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+class Session:
+    def __init__(self, loaded: LoadedModel, engine: Engine, report: LoadReport) -> None:
+        self.loaded = loaded
+        self.model = loaded.model
+        self.compiled: CompiledModel = compile_model(loaded.model)
+        self.engine = engine
+        self.report = report
+
+    @classmethod
+    def open(
+        cls, loaded: LoadedModel, inputs: Inputs, options: EngineOptions, step: Step, strict: bool = False
+    ) -> Session:
+        inputs.check()
+        cm = compile_model(loaded.model)
+        spec = ContactSpec({**loaded.model.fields, **{f.name: f.kind for f in cm.contact_fields}})
+        step(f"starting the {options.engine} engine")
+        engine = options.open()
+        try:
+            if inputs.contacts is not None:
+                report = engine.load_files(inputs.contacts, inputs.events, spec, cm.event_properties, step)
+            else:
+                assert inputs.contacts_table is not None
+                report = engine.use_tables(
+                    inputs.contacts_table,
+                    inputs.events_table,
+                    spec,
+                    cm.event_properties,
+                    step,
+                    inputs.order_by,
+                )
+        except BaseException:
+            engine.close()
+            raise
+        if strict and report.bad_total:
+            engine.close()
+            errors = [
+                Diagnostic(d.code, d.message, d.location, d.hint, Severity.ERROR)
+                for d in report.diagnostics()
+                if d.code in ("D100", "D101")
+            ]
+            raise LeadscoreError(
+                [
+                    *errors,
+                    Diagnostic(
+                        "D199",
+                        f"{report.bad_total} bad rows and --strict is on",
+                        hint="fix the rows, or run without --strict to skip them",
+                    ),
+                ]
+            )
+        return cls(loaded, engine, report)
+
+    def score_sql(self, as_of: int, rules: bool = False, contacts_relation: str = "contacts") -> str:
+        return self.engine.score_sql(
+            self.compiled, layout(self.model, rules), as_of, Relations(contacts=contacts_relation)
+        )
+
+    def score(
+        self, as_of: int, rules: bool = False, out: Path | None = None, out_table: str | None = None
+    ) -> int:
+        """Score into the engine's `scores` relation, then write the file and/or the table."""
+        if out is not None:
+            output_format(out)
+        n = self.engine.create_scores(self.score_sql(as_of, rules))
+        if out is not None:
+            self.engine.write_scores_file(out)
+        if out_table is not None:
+            self.engine.write_scores_table(out_table)
+        return n
+
+    def contact_records(self, contact_id: str) -> tuple[Contact, list[Event]]:
+        contact, events = self.engine.contact_records(contact_id, self.compiled.event_properties)
+        if contact is None:
+            raise LeadscoreError.simple(
+                "X001", f"no contact '{contact_id}' in the contacts", "check the contact_id"
+            )
+        return contact, events
+
+    def engine_rows_for(self, contact_id: str, as_of: int) -> dict[str, dict[str, Any]]:
+        """The engine's own output rows for one contact, by program."""
+        t = self.engine.executor.typing
+        self.engine.executor.materialize(
+            "one_contact", f"SELECT * FROM contacts WHERE contact_id = {t.lit(contact_id)}"
+        )
+        rows = self.engine.fetch_dicts(self.score_sql(as_of, True, "one_contact"))
+        return {r["program"]: r for r in rows}
+
+    def close(self) -> None:
+        self.engine.close()

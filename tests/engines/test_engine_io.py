@@ -1,0 +1,237 @@
+"""Engines as users run them: files and tables in, files and tables out, on real servers.
+
+Every engine must produce the embedded engine's scores for the same inputs (and the embedded
+engine is held to the reference elsewhere); PostgreSQL reads existing tables and replaces its
+output table atomically; Spark reads CSV, JSON Lines and folders of Parquet part files itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from leadscore.app import Application, EngineOptions, Inputs
+from leadscore.diagnostics import LeadscoreError
+from leadscore.durations import parse_instant
+from tests.conftest import FIXTURES
+
+MODEL = FIXTURES / "spec_example.yaml"
+AS_OF = parse_instant("2026-01-01T00:00:00Z")
+CONTACTS = """contact_id,country,employees,job_title,industry,age,budget
+c1,PL,200,VP Sales,SaaS,40,20000
+c2,US,abc,,software,17,
+c3,NO,12,Head of Growth,,30,1e4
+c4,DE,500,chief ŁÓDŹ,software,52,
+c5,UK,,,,19,10000
+"""
+EVENTS = """event_id,contact_id,type,timestamp,url,form,is_bot
+e1,c1,demo_request,2025-12-22T00:00:00Z,,,
+e2,c1,email_click,2025-12-02T00:00:00+02:00,,,
+e3,c1,page_view,2025-12-30T10:00:00Z,https://a.example/pricing,,
+e4,c3,page_view,2025-12-30T10:00:00Z,https://a.example/careers,,
+e5,c3,email_click,2025-12-31T10:00:00Z,,,true
+e6,c1,form_submit,not-a-date,,newsletter,
+e7,c4,form_submit,2025-11-01T00:00:00-05:00,,Newsletter,
+e7,c4,form_submit,2025-11-02T00:00:00Z,,newsletter,
+e8,c9,page_view,2025-12-30,/x,,
+e9,c5,email_click,2025-12-31T23:59:59.999999Z,,,FALSE
+"""
+
+
+def rows_of(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (r["contact_id"], r["program"]): r for r in (json.loads(x) for x in path.read_text().splitlines())
+    }
+
+
+def same(a: dict[tuple[str, str], dict[str, Any]], b: dict[tuple[str, str], dict[str, Any]]) -> None:
+    assert a.keys() == b.keys()
+    for k in a:
+        for col, v in a[k].items():
+            w = b[k][col]
+            if isinstance(v, float):
+                assert math.isclose(v, w, abs_tol=1e-6), (k, col, v, w)
+            else:
+                assert v == w, (k, col, v, w)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "contacts.csv").write_text(CONTACTS)
+    (tmp_path / "events.csv").write_text(EVENTS)
+    return tmp_path
+
+
+def embedded(files: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    out = files / "duckdb.jsonl"
+    Application().score(MODEL, files / "contacts.csv", files / "events.csv", AS_OF, out, rules=True)
+    return rows_of(out)
+
+
+def test_postgres_scores_files_like_the_embedded_engine(files: Path, pg_dsn: str) -> None:
+    out = files / "pg.jsonl"
+    result = Application().score(
+        MODEL,
+        files / "contacts.csv",
+        files / "events.csv",
+        AS_OF,
+        out,
+        rules=True,
+        engine=EngineOptions("postgres", pg_dsn),
+    )
+    same(rows_of(out), embedded(files))
+    assert result.report.bad_total == 2  # c2's employees, e6's timestamp: judged by the same loader
+    assert result.report.unknown_contact_events == 1
+
+
+def test_postgres_reads_tables_and_replaces_the_output_table(files: Path, pg_dsn: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS crm CASCADE")
+        conn.execute("CREATE SCHEMA crm")
+        # typed columns, as a CRM export usually has them (c2's bad employees value cannot exist here)
+        conn.execute(
+            "CREATE TABLE crm.contacts (contact_id text, country text, employees int, job_title text, industry text, age int, budget numeric)"
+        )
+        conn.execute(
+            "INSERT INTO crm.contacts VALUES ('c1','PL',200,'VP Sales','SaaS',40,20000), ('c3','NO',12,'Head of Growth',NULL,30,10000),"
+            " ('c4','DE',500,'chief ŁÓDŹ','software',52,NULL), ('c5','UK',NULL,NULL,NULL,19,10000)"
+        )
+        conn.execute(
+            "CREATE TABLE crm.events (event_id text, contact_id text, type text, timestamp timestamptz, url text, form text, is_bot text, ingested bigint)"
+        )
+        rows = [r.split(",") for r in EVENTS.strip().splitlines()[1:] if "not-a-date" not in r]
+        for i, r in enumerate(rows):
+            conn.execute(
+                "INSERT INTO crm.events VALUES (%s,%s,%s,%s,%s,%s,%s,%s)", [x or None for x in r] + [i]
+            )
+        conn.execute("CREATE TABLE crm.lead_scores AS SELECT 1 AS stale")
+    app = Application()
+    tables = Inputs(contacts_table="crm.contacts", events_table="crm.events", order_by="ingested")
+    app.score(
+        MODEL,
+        None,
+        None,
+        AS_OF,
+        None,
+        rules=True,
+        engine=EngineOptions("postgres", pg_dsn),
+        tables=tables,
+        out_table="crm.lead_scores",
+    )
+    with psycopg.connect(pg_dsn) as conn:
+        cur = conn.execute("SELECT * FROM crm.lead_scores ORDER BY contact_id")
+        names = [d.name for d in cur.description]
+        got = {(r[0], r[1]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    assert "stale" not in names  # replaced, not appended to
+    expected = {k: v for k, v in embedded(files).items() if k[0] != "c2"}
+    same(got, expected)
+
+
+def test_postgres_refuses_a_database_that_lowercases_ascii_only(pg_dsn: str) -> None:
+    import psycopg
+
+    admin_dsn = pg_dsn.rsplit("/", 1)[0] + "/test"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS leadscore_c_locale")
+        conn.execute(
+            "CREATE DATABASE leadscore_c_locale ENCODING 'UTF8' LC_CTYPE 'C' LC_COLLATE 'C' TEMPLATE template0"
+        )
+    try:
+        from leadscore.engines.postgres_engine import PostgresEngine
+
+        with pytest.raises(LeadscoreError) as info:
+            PostgresEngine(pg_dsn.rsplit("/", 1)[0] + "/leadscore_c_locale")
+        assert info.value.diagnostics[0].code == "P003"
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS leadscore_c_locale WITH (FORCE)")
+
+
+def test_spark_reads_csv_jsonl_and_parquet_parts_itself(files: Path, spark_session: Any) -> None:
+    expected = embedded(files)
+    spark = EngineOptions("spark")
+    app = Application()
+    out = files / "spark_csv.jsonl"
+    result = app.score(
+        MODEL, files / "contacts.csv", files / "events.csv", AS_OF, out, rules=True, engine=spark
+    )
+    same(rows_of(out), expected)
+    assert result.report.bad_total == 2
+    assert result.report.unknown_contact_events == 1
+    # JSON Lines events with a properties object; Parquet contacts as a folder of part files
+    with open(files / "events.jsonl", "w") as f:
+        for r in EVENTS.strip().splitlines()[1:]:
+            eid, cid, typ, ts, url, form, bot = r.split(",")
+            props = {k: v for k, v in (("url", url), ("form", form), ("is_bot", bot)) if v}
+            f.write(
+                json.dumps(
+                    {"event_id": eid, "contact_id": cid, "type": typ, "timestamp": ts, "properties": props}
+                )
+                + "\n"
+            )
+    parts = files / "contacts_parquet"
+    parts.mkdir()
+    table = pa.table(
+        {
+            "contact_id": ["c1", "c3", "c4", "c5"],
+            "country": ["PL", "NO", "DE", "UK"],
+            "employees": pa.array([200, 12, 500, None], pa.int64()),
+            "job_title": ["VP Sales", "Head of Growth", "chief ŁÓDŹ", None],
+            "industry": ["SaaS", None, "software", None],
+            "age": pa.array([40, 30, 52, 19], pa.int64()),
+            "budget": pa.array([20000.0, 10000.0, None, 10000.0]),
+        }
+    )
+    pq.write_table(table.slice(0, 2), parts / "part-0.parquet")
+    pq.write_table(table.slice(2), parts / "part-1.parquet")
+    out = files / "spark_mixed.jsonl"
+    app.score(MODEL, parts, files / "events.jsonl", AS_OF, out, rules=True, engine=spark)
+    same(rows_of(out), {k: v for k, v in expected.items() if k[0] != "c2"})
+
+
+def test_spark_reports_bad_rows_by_id_where_lines_are_unknown(files: Path, spark_session: Any) -> None:
+    result = Application().score(
+        MODEL,
+        files / "contacts.csv",
+        files / "events.csv",
+        AS_OF,
+        files / "o.csv",
+        engine=EngineOptions("spark"),
+    )
+    reasons = sorted(b.reason for f in result.report.files for b in f.bad)
+    assert reasons == [
+        "contact_id 'c2': employees: 'abc' is not a whole number",
+        "event_id 'e6': timestamp: 'not-a-date' is not an ISO 8601 timestamp such as 2026-01-01T09:30:00Z",
+    ]
+
+
+def test_engine_errors_are_user_errors(files: Path) -> None:
+    app = Application()
+    with pytest.raises(LeadscoreError) as info:
+        app.score(
+            MODEL,
+            files / "contacts.csv",
+            None,
+            AS_OF,
+            None,
+            engine=EngineOptions("postgres", "postgresql://nobody@127.0.0.1:1/none"),
+        )
+    assert info.value.diagnostics[0].code == "P002"
+    with pytest.raises(LeadscoreError) as info:
+        app.score(
+            MODEL,
+            files / "contacts.csv",
+            None,
+            AS_OF,
+            None,
+            tables=Inputs(contacts=files / "contacts.csv", contacts_table="x"),
+        )
+    assert info.value.diagnostics[0].code == "C002"
