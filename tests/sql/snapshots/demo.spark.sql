@@ -1,0 +1,975 @@
+-- leadscore: model acme-demo version 1, dialect spark
+-- scores as of 2026-01-01T00:00:00Z; reads two relations:
+--   contacts(contact_id, age (integer), country (string), industry (string), employees (integer), job_title (string), budget (number))
+--   events(event_id, contact_id, type, timestamp (UTC), is_bot, form, url)  -- one row per event_id; text properties
+WITH events_in AS (
+  SELECT
+    `contact_id`,
+    `type`,
+    CAST(UNIX_MICROS(`timestamp`) AS BIGINT) AS `ts_us`,
+    `is_bot`,
+    `form`,
+    `url`
+  FROM events
+), scope AS (
+  SELECT
+    `contact_id`,
+    `ts_us`,
+    `type` = 'demo_request'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    ) AS `f0`,
+    `type` = 'trial_start'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    ) AS `f1`,
+    `type` = 'contact_request'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    ) AS `f2`,
+    `type` = 'form_submit'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    )
+    AND CASE
+      WHEN `form` IS NULL
+      THEN FALSE
+      ELSE LOWER(REPLACE(`form`, 'Σ', 'σ')) = LOWER(REPLACE('newsletter', 'Σ', 'σ'))
+    END AS `f3`,
+    `type` = 'email_click'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    ) AS `f4`,
+    `type` = 'page_view'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    )
+    AND (
+      CAST(1767225600000000 AS BIGINT) - `ts_us`
+    ) < CAST(2592000000000 AS BIGINT)
+    AND CASE
+      WHEN `url` IS NULL
+      THEN FALSE
+      ELSE LOWER(REPLACE(`url`, 'Σ', 'σ')) LIKE LOWER(REPLACE('%/pricing%', 'Σ', 'σ')) ESCAPE '!'
+    END AS `f5`,
+    `type` = 'download'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    ) AS `f6`,
+    `type` = 'page_view'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    )
+    AND CASE
+      WHEN `url` IS NULL
+      THEN FALSE
+      ELSE LOWER(REPLACE(`url`, 'Σ', 'σ')) LIKE LOWER(REPLACE('%/careers%', 'Σ', 'σ')) ESCAPE '!'
+    END AS `f7`,
+    `type` = 'form_submit'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    )
+    AND CASE
+      WHEN `form` IS NULL
+      THEN FALSE
+      ELSE LOWER(REPLACE(`form`, 'Σ', 'σ')) = LOWER(REPLACE('job_application', 'Σ', 'σ'))
+    END AS `f8`,
+    `type` = 'unsubscribe'
+    AND NOT (
+      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
+    ) AS `f9`,
+    CASE
+      WHEN `ts_us` >= 0
+      THEN `ts_us` DIV CAST(86400000000 AS BIGINT)
+      ELSE -(
+        (
+          -`ts_us` - 1
+        ) DIV CAST(86400000000 AS BIGINT)
+      ) - 1
+    END AS `w0`
+  FROM events_in
+  WHERE
+    `ts_us` <= CAST(1767225600000000 AS BIGINT)
+    AND `type` IN (
+      'demo_request',
+      'trial_start',
+      'contact_request',
+      'form_submit',
+      'email_click',
+      'page_view',
+      'download',
+      'unsubscribe'
+    )
+), event_rules AS (
+  SELECT
+    `contact_id`,
+    COUNT(CASE WHEN `f0` THEN 1 END) AS `a0`,
+    COUNT(CASE WHEN `f1` THEN 1 END) AS `a1`,
+    COUNT(CASE WHEN `f2` THEN 1 END) AS `a2`,
+    COUNT(CASE WHEN `f3` THEN 1 END) AS `a3`,
+    COUNT(DISTINCT CASE WHEN `f5` THEN `w0` END) AS `a5`,
+    COUNT(CASE WHEN `f7` THEN 1 END) AS `a7`,
+    COUNT(CASE WHEN `f8` THEN 1 END) AS `a8`,
+    COUNT(CASE WHEN `f9` THEN 1 END) AS `a9`,
+    MAX(CASE WHEN `f0` OR `f1` OR `f2` OR `f3` OR `f4` OR `f5` OR `f6` THEN `ts_us` END) AS `l0`
+  FROM scope
+  GROUP BY
+    `contact_id`
+), event_rule_a4 AS (
+  SELECT
+    `contact_id`,
+    SUM(
+      CAST(3.0 AS DOUBLE) * CASE
+        WHEN (
+          CAST(1767225600000000 AS BIGINT) - `ts_us`
+        ) > CAST(2783808000000000 AS BIGINT)
+        THEN CAST(0.0 AS DOUBLE)
+        ELSE POWER(
+          CAST(0.5 AS DOUBLE),
+          (
+            CAST((
+              CAST(1767225600000000 AS BIGINT) - `ts_us`
+            ) AS DOUBLE) / CAST(86400000000.0 AS DOUBLE)
+          ) / CAST(30.0 AS DOUBLE)
+        )
+      END
+    ) AS `a4`
+  FROM (
+    SELECT
+      `contact_id`,
+      `ts_us`,
+      ROW_NUMBER() OVER (PARTITION BY `contact_id` ORDER BY `ts_us` DESC) AS `rn`
+    FROM (
+      SELECT
+        `contact_id`,
+        MAX(`ts_us`) AS `ts_us`
+      FROM scope
+      WHERE
+        `f4`
+      GROUP BY
+        `contact_id`,
+        `w0`
+    ) AS kept
+  ) AS ranked
+  WHERE
+    `rn` <= 5
+  GROUP BY
+    `contact_id`
+), event_rule_a6 AS (
+  SELECT
+    `contact_id`,
+    SUM(
+      CAST(4.0 AS DOUBLE) * CASE
+        WHEN (
+          CAST(1767225600000000 AS BIGINT) - `ts_us`
+        ) > CAST(5567616000000000 AS BIGINT)
+        THEN CAST(0.0 AS DOUBLE)
+        ELSE POWER(
+          CAST(0.5 AS DOUBLE),
+          (
+            CAST((
+              CAST(1767225600000000 AS BIGINT) - `ts_us`
+            ) AS DOUBLE) / CAST(86400000000.0 AS DOUBLE)
+          ) / CAST(60.0 AS DOUBLE)
+        )
+      END
+    ) AS `a6`
+  FROM (
+    SELECT
+      `contact_id`,
+      `ts_us`,
+      ROW_NUMBER() OVER (PARTITION BY `contact_id` ORDER BY `ts_us` DESC) AS `rn`
+    FROM (
+      SELECT
+        `contact_id`,
+        `ts_us`
+      FROM scope
+      WHERE
+        `f6`
+    ) AS kept
+  ) AS ranked
+  WHERE
+    `rn` <= 3
+  GROUP BY
+    `contact_id`
+), base AS (
+  SELECT
+    `c`.`contact_id`,
+    `c`.`age`,
+    `c`.`country`,
+    `c`.`industry`,
+    `c`.`employees`,
+    `c`.`job_title`,
+    `c`.`budget`,
+    `event_rules`.`a0`,
+    `event_rules`.`a1`,
+    `event_rules`.`a2`,
+    `event_rules`.`a3`,
+    `event_rules`.`a5`,
+    `event_rules`.`a7`,
+    `event_rules`.`a8`,
+    `event_rules`.`a9`,
+    `event_rules`.`l0`,
+    `event_rule_a4`.`a4`,
+    `event_rule_a6`.`a6`
+  FROM contacts AS c
+  LEFT JOIN event_rules
+    ON `c`.`contact_id` = `event_rules`.`contact_id`
+  LEFT JOIN event_rule_a4
+    ON `c`.`contact_id` = `event_rule_a4`.`contact_id`
+  LEFT JOIN event_rule_a6
+    ON `c`.`contact_id` = `event_rule_a6`.`contact_id`
+), p0_rules AS (
+  SELECT
+    `contact_id`,
+    TRUE AS `applies`,
+    NOT (
+      CASE
+        WHEN `age` IS NULL
+        THEN FALSE
+        ELSE CAST(`age` AS DOUBLE) < CAST(18.0 AS DOUBLE)
+      END
+    ) AS `g0`,
+    CASE
+      WHEN `country` IS NULL
+      THEN FALSE
+      ELSE LOWER(REPLACE(`country`, 'Σ', 'σ')) IN (
+        LOWER(REPLACE('PL', 'Σ', 'σ')),
+        LOWER(REPLACE('DE', 'Σ', 'σ')),
+        LOWER(REPLACE('NO', 'Σ', 'σ')),
+        LOWER(REPLACE('UK', 'Σ', 'σ'))
+      )
+    END AS `g1`,
+    CASE
+      WHEN CASE
+        WHEN `industry` IS NULL
+        THEN FALSE
+        ELSE LOWER(REPLACE(`industry`, 'Σ', 'σ')) IN (LOWER(REPLACE('software', 'Σ', 'σ')), LOWER(REPLACE('saas', 'Σ', 'σ')))
+      END
+      THEN CAST(15.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `r0`,
+    CASE
+      WHEN CASE
+        WHEN `industry` IS NULL
+        THEN FALSE
+        ELSE LOWER(REPLACE(`industry`, 'Σ', 'σ')) = LOWER(REPLACE('finance', 'Σ', 'σ'))
+      END
+      THEN CAST(8.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `r1`,
+    CASE
+      WHEN CASE
+        WHEN `employees` IS NULL
+        THEN FALSE
+        ELSE (
+          CAST(`employees` AS DOUBLE) >= CAST(50.0 AS DOUBLE)
+          AND CAST(`employees` AS DOUBLE) <= CAST(1000.0 AS DOUBLE)
+        )
+      END
+      THEN CAST(10.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `r2`,
+    CASE
+      WHEN CASE
+        WHEN `job_title` IS NULL
+        THEN FALSE
+        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(director|vp|head|chief)'
+      END
+      THEN CAST(15.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `r3`,
+    CASE
+      WHEN CASE
+        WHEN `job_title` IS NULL
+        THEN FALSE
+        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(marketing|sales|growth|revops|revenue)'
+      END
+      THEN CAST(5.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `r4`,
+    CASE
+      WHEN CASE
+        WHEN `budget` IS NULL
+        THEN FALSE
+        ELSE CAST(`budget` AS DOUBLE) >= CAST(10000.0 AS DOUBLE)
+      END
+      THEN CAST(10.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `r5`,
+    CASE
+      WHEN CASE
+        WHEN `job_title` IS NULL
+        THEN FALSE
+        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(student|intern|trainee)'
+      END
+      THEN -CAST(20.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `r6`,
+    CASE
+      WHEN CASE WHEN COALESCE(`a0`, 0) > 1 THEN 1 ELSE COALESCE(`a0`, 0) END = 0
+      THEN CAST(0.0 AS DOUBLE)
+      ELSE CAST(20.0 AS DOUBLE) * CAST(CASE WHEN COALESCE(`a0`, 0) > 1 THEN 1 ELSE COALESCE(`a0`, 0) END AS DOUBLE)
+    END AS `r7`,
+    CASE
+      WHEN CASE WHEN COALESCE(`a1`, 0) > 1 THEN 1 ELSE COALESCE(`a1`, 0) END = 0
+      THEN CAST(0.0 AS DOUBLE)
+      ELSE CAST(15.0 AS DOUBLE) * CAST(CASE WHEN COALESCE(`a1`, 0) > 1 THEN 1 ELSE COALESCE(`a1`, 0) END AS DOUBLE)
+    END AS `r8`,
+    CASE
+      WHEN CASE WHEN COALESCE(`a2`, 0) > 1 THEN 1 ELSE COALESCE(`a2`, 0) END = 0
+      THEN CAST(0.0 AS DOUBLE)
+      ELSE CAST(10.0 AS DOUBLE) * CAST(CASE WHEN COALESCE(`a2`, 0) > 1 THEN 1 ELSE COALESCE(`a2`, 0) END AS DOUBLE)
+    END AS `r9`,
+    CASE
+      WHEN CASE WHEN COALESCE(`a3`, 0) > 1 THEN 1 ELSE COALESCE(`a3`, 0) END = 0
+      THEN CAST(0.0 AS DOUBLE)
+      ELSE CAST(5.0 AS DOUBLE) * CAST(CASE WHEN COALESCE(`a3`, 0) > 1 THEN 1 ELSE COALESCE(`a3`, 0) END AS DOUBLE)
+    END AS `r10`,
+    COALESCE(`a4`, CAST(0.0 AS DOUBLE)) AS `r11`,
+    CASE
+      WHEN CASE
+        WHEN COALESCE(`a5`, 0) = 0
+        THEN CAST(0.0 AS DOUBLE)
+        ELSE CAST(5.0 AS DOUBLE) * CAST(COALESCE(`a5`, 0) AS DOUBLE)
+      END > CAST(15.0 AS DOUBLE)
+      THEN CAST(15.0 AS DOUBLE)
+      ELSE CASE
+        WHEN COALESCE(`a5`, 0) = 0
+        THEN CAST(0.0 AS DOUBLE)
+        ELSE CAST(5.0 AS DOUBLE) * CAST(COALESCE(`a5`, 0) AS DOUBLE)
+      END
+    END AS `r12`,
+    COALESCE(`a6`, CAST(0.0 AS DOUBLE)) AS `r13`,
+    CASE
+      WHEN CASE WHEN COALESCE(`a7`, 0) > 1 THEN 1 ELSE COALESCE(`a7`, 0) END = 0
+      THEN CAST(0.0 AS DOUBLE)
+      ELSE -CAST(10.0 AS DOUBLE) * CAST(CASE WHEN COALESCE(`a7`, 0) > 1 THEN 1 ELSE COALESCE(`a7`, 0) END AS DOUBLE)
+    END AS `r14`,
+    CASE
+      WHEN CASE WHEN COALESCE(`a8`, 0) > 1 THEN 1 ELSE COALESCE(`a8`, 0) END = 0
+      THEN CAST(0.0 AS DOUBLE)
+      ELSE -CAST(15.0 AS DOUBLE) * CAST(CASE WHEN COALESCE(`a8`, 0) > 1 THEN 1 ELSE COALESCE(`a8`, 0) END AS DOUBLE)
+    END AS `r15`,
+    CASE
+      WHEN COALESCE(`a9`, 0) = 0
+      THEN CAST(0.0 AS DOUBLE)
+      ELSE -CAST(15.0 AS DOUBLE) * CAST(COALESCE(`a9`, 0) AS DOUBLE)
+    END AS `r16`,
+    `l0`
+  FROM base
+), p0_raw AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        CASE
+          WHEN (
+            `r0` + `r1` + `r2`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r0` + `r1` + `r2`
+          )
+        END + CASE
+          WHEN (
+            `r3` + `r4` + `r5`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r3` + `r4` + `r5`
+          )
+        END + CASE
+          WHEN (
+            `r6`
+          ) < -CAST(20.0 AS DOUBLE)
+          THEN -CAST(20.0 AS DOUBLE)
+          ELSE (
+            `r6`
+          )
+        END
+      ) > CAST(50.0 AS DOUBLE)
+      THEN CAST(50.0 AS DOUBLE)
+      ELSE (
+        CASE
+          WHEN (
+            `r0` + `r1` + `r2`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r0` + `r1` + `r2`
+          )
+        END + CASE
+          WHEN (
+            `r3` + `r4` + `r5`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r3` + `r4` + `r5`
+          )
+        END + CASE
+          WHEN (
+            `r6`
+          ) < -CAST(20.0 AS DOUBLE)
+          THEN -CAST(20.0 AS DOUBLE)
+          ELSE (
+            `r6`
+          )
+        END
+      )
+    END AS `d0_raw`,
+    CASE
+      WHEN (
+        CASE
+          WHEN (
+            `r7` + `r8` + `r9`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r7` + `r8` + `r9`
+          )
+        END + CASE
+          WHEN (
+            `r10` + `r11` + `r12` + `r13`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r10` + `r11` + `r12` + `r13`
+          )
+        END + CASE
+          WHEN (
+            `r14` + `r15` + `r16`
+          ) < -CAST(25.0 AS DOUBLE)
+          THEN -CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r14` + `r15` + `r16`
+          )
+        END
+      ) > CAST(50.0 AS DOUBLE)
+      THEN CAST(50.0 AS DOUBLE)
+      ELSE (
+        CASE
+          WHEN (
+            `r7` + `r8` + `r9`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r7` + `r8` + `r9`
+          )
+        END + CASE
+          WHEN (
+            `r10` + `r11` + `r12` + `r13`
+          ) > CAST(25.0 AS DOUBLE)
+          THEN CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r10` + `r11` + `r12` + `r13`
+          )
+        END + CASE
+          WHEN (
+            `r14` + `r15` + `r16`
+          ) < -CAST(25.0 AS DOUBLE)
+          THEN -CAST(25.0 AS DOUBLE)
+          ELSE (
+            `r14` + `r15` + `r16`
+          )
+        END
+      )
+    END AS `d1_raw`
+  FROM p0_rules
+), p0_dims AS (
+  SELECT
+    *,
+    `d0_raw` AS `d0`,
+    CASE
+      WHEN `l0` IS NULL
+      OR `d1_raw` <= CAST(0.0 AS DOUBLE)
+      OR `d1_raw` <= CAST(30.0 AS DOUBLE)
+      THEN `d1_raw`
+      ELSE CASE
+        WHEN (
+          `d1_raw` * CASE
+            WHEN CASE
+              WHEN (
+                CAST(1767225600000000 AS BIGINT) - `l0`
+              ) < CAST(2592000000000 AS BIGINT)
+              THEN 0
+              ELSE 1 + (
+                (
+                  CAST(1767225600000000 AS BIGINT) - `l0`
+                ) - CAST(2592000000000 AS BIGINT)
+              ) DIV CAST(2592000000000 AS BIGINT)
+            END >= 7073
+            THEN CAST(0.0 AS DOUBLE)
+            ELSE POWER(
+              CAST(0.9 AS DOUBLE),
+              CAST(CASE
+                WHEN (
+                  CAST(1767225600000000 AS BIGINT) - `l0`
+                ) < CAST(2592000000000 AS BIGINT)
+                THEN 0
+                ELSE 1 + (
+                  (
+                    CAST(1767225600000000 AS BIGINT) - `l0`
+                  ) - CAST(2592000000000 AS BIGINT)
+                ) DIV CAST(2592000000000 AS BIGINT)
+              END AS DOUBLE)
+            )
+          END
+        ) < CAST(30.0 AS DOUBLE)
+        THEN CAST(30.0 AS DOUBLE)
+        ELSE `d1_raw` * CASE
+          WHEN CASE
+            WHEN (
+              CAST(1767225600000000 AS BIGINT) - `l0`
+            ) < CAST(2592000000000 AS BIGINT)
+            THEN 0
+            ELSE 1 + (
+              (
+                CAST(1767225600000000 AS BIGINT) - `l0`
+              ) - CAST(2592000000000 AS BIGINT)
+            ) DIV CAST(2592000000000 AS BIGINT)
+          END >= 7073
+          THEN CAST(0.0 AS DOUBLE)
+          ELSE POWER(
+            CAST(0.9 AS DOUBLE),
+            CAST(CASE
+              WHEN (
+                CAST(1767225600000000 AS BIGINT) - `l0`
+              ) < CAST(2592000000000 AS BIGINT)
+              THEN 0
+              ELSE 1 + (
+                (
+                  CAST(1767225600000000 AS BIGINT) - `l0`
+                ) - CAST(2592000000000 AS BIGINT)
+              ) DIV CAST(2592000000000 AS BIGINT)
+            END AS DOUBLE)
+          )
+        END
+      END
+    END AS `d1`
+  FROM p0_raw
+), p0_points AS (
+  SELECT
+    *,
+    CAST(CAST(SIGN(
+      CAST(SIGN((
+        `d0` + `d1`
+      )) AS DOUBLE) * (
+        FLOOR(ABS((
+          `d0` + `d1`
+        )) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN((
+            `d0` + `d1`
+          )) AS DOUBLE) * (
+            FLOOR(ABS((
+              `d0` + `d1`
+            )) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) AS `points`,
+    CAST(CASE WHEN `g0` THEN 1 ELSE 0 END + CASE WHEN `g1` THEN 1 ELSE 0 END AS BIGINT) AS `gates_met`,
+    `g0` AND `g1` AS `qualified`
+  FROM p0_dims
+), p0_scores AS (
+  SELECT
+    *,
+    CAST(`points` AS BIGINT) AS `threshold_value`,
+    CAST(`points` AS BIGINT) AS `score`
+  FROM p0_points
+)
+SELECT
+  `contact_id` AS `contact_id`,
+  'main' AS `program`,
+  `score` AS `score`,
+  `points` AS `points`,
+  `d0` AS `fit_points`,
+  `d1` AS `engagement_points`,
+  `qualified` AS `qualified`,
+  `gates_met` AS `gates_met`,
+  CASE
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d0`) AS DOUBLE) * (
+        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d0`) AS DOUBLE) * (
+            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+    THEN 'A'
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d0`) AS DOUBLE) * (
+        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d0`) AS DOUBLE) * (
+            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+    THEN 'B'
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d0`) AS DOUBLE) * (
+        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d0`) AS DOUBLE) * (
+            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+    THEN 'C'
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d0`) AS DOUBLE) * (
+        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d0`) AS DOUBLE) * (
+            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= -CAST(20.0 AS DOUBLE)
+    THEN 'D'
+    ELSE CAST(NULL AS STRING)
+  END AS `fit_band`,
+  CASE
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d1`) AS DOUBLE) * (
+        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d1`) AS DOUBLE) * (
+            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+    THEN '1'
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d1`) AS DOUBLE) * (
+        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d1`) AS DOUBLE) * (
+            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+    THEN '2'
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d1`) AS DOUBLE) * (
+        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d1`) AS DOUBLE) * (
+            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+    THEN '3'
+    WHEN CAST(CAST(SIGN(
+      CAST(SIGN(`d1`) AS DOUBLE) * (
+        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d1`) AS DOUBLE) * (
+            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) >= -CAST(25.0 AS DOUBLE)
+    THEN '4'
+    ELSE CAST(NULL AS STRING)
+  END AS `engagement_band`,
+  CAST(NULL AS STRING) AS `band`,
+  CASE
+    WHEN CASE
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+      THEN 'A'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+      THEN 'B'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+      THEN 'C'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= -CAST(20.0 AS DOUBLE)
+      THEN 'D'
+      ELSE CAST(NULL AS STRING)
+    END IS NULL
+    OR CASE
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+      THEN '1'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+      THEN '2'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+      THEN '3'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= -CAST(25.0 AS DOUBLE)
+      THEN '4'
+      ELSE CAST(NULL AS STRING)
+    END IS NULL
+    THEN CAST(NULL AS STRING)
+    ELSE CASE
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+      THEN 'A'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+      THEN 'B'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+      THEN 'C'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d0`) AS DOUBLE) * (
+          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d0`) AS DOUBLE) * (
+              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= -CAST(20.0 AS DOUBLE)
+      THEN 'D'
+      ELSE CAST(NULL AS STRING)
+    END || CASE
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+      THEN '1'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+      THEN '2'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+      THEN '3'
+      WHEN CAST(CAST(SIGN(
+        CAST(SIGN(`d1`) AS DOUBLE) * (
+          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+        )
+      ) AS DOUBLE) * (
+        FLOOR(
+          ABS(
+            CAST(SIGN(`d1`) AS DOUBLE) * (
+              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+            )
+          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+        ) / CAST(1.0 AS DOUBLE)
+      ) AS BIGINT) >= -CAST(25.0 AS DOUBLE)
+      THEN '4'
+      ELSE CAST(NULL AS STRING)
+    END
+  END AS `matrix`,
+  (
+    `qualified` AND `threshold_value` >= CAST(60.0 AS DOUBLE)
+  ) AS `mql_eligible`,
+  '1' AS `model_version`,
+  '2026-01-01T00:00:00Z' AS `as_of`,
+  `r0` AS `rule:saas`,
+  `r1` AS `rule:finance`,
+  `r2` AS `rule:mid_size`,
+  `r3` AS `rule:senior`,
+  `r4` AS `rule:go_to_market`,
+  `r5` AS `rule:budget`,
+  `r6` AS `rule:student`,
+  `r7` AS `rule:demo`,
+  `r8` AS `rule:trial`,
+  `r9` AS `rule:contact_request`,
+  `r10` AS `rule:newsletter`,
+  `r11` AS `rule:email_click`,
+  `r12` AS `rule:pricing`,
+  `r13` AS `rule:content`,
+  `r14` AS `rule:careers`,
+  `r15` AS `rule:job_application`,
+  `r16` AS `rule:unsubscribe`
+FROM p0_scores
+WHERE
+  `applies`;
