@@ -163,7 +163,7 @@ class Application:
         try:
             self.progress.step("scoring")
             scores = directory / "scores.csv"
-            rows = session.score(parse_instant(data.as_of), rules=True, out=scores)
+            rows = session.score(parse_instant(data.as_of), rules=True, out=scores, keep=True)
             con = session.engine.executor.con  # type: ignore[attr-defined]  # the demo runs on DuckDB
             matrix = dict(
                 run(con, "SELECT coalesce(matrix, '-'), count(*) FROM scores GROUP BY 1 ORDER BY 1")

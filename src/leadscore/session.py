@@ -17,7 +17,13 @@ from leadscore.model.loader import LoadedModel
 from leadscore.output.columns import layout
 from leadscore.output.writers import output_format
 from leadscore.records import Contact, Event
-from leadscore.sql.query import Relations
+from leadscore.sql.query import (
+    EVENT_COUNT,
+    Relations,
+    build_event_rules_query,
+    build_score_query,
+    build_unknown_events_query,
+)
 
 ENGINES = ("duckdb", "postgres", "spark")
 
@@ -150,20 +156,54 @@ class Session:
 
     def score_sql(self, as_of: int, rules: bool = False, contacts_relation: str = "contacts") -> str:
         return self.engine.score_sql(
-            self.compiled, layout(self.model, rules), as_of, Relations(contacts=contacts_relation)
+            # the canonical events carry exact microseconds (ts_us) already
+            self.compiled,
+            layout(self.model, rules),
+            as_of,
+            Relations(contacts=contacts_relation, events_have_micros=True, contacts_ordered=True),
         )
 
     def score(
-        self, as_of: int, rules: bool = False, out: Path | None = None, out_table: str | None = None
+        self,
+        as_of: int,
+        rules: bool = False,
+        out: Path | None = None,
+        out_table: str | None = None,
+        keep: bool = False,
     ) -> int:
-        """Score into the engine's `scores` relation, then write the file and/or the table."""
+        """Score, then write the file and/or the table; `keep` leaves a `scores` relation behind.
+
+        Where the engine aggregates every rule in one pass (DuckDB), the per-contact aggregate is
+        stored first: the scores read it, and so does the count of events of unknown contacts.
+        """
         if out is not None:
             output_format(out)
-        n = self.engine.create_scores(self.score_sql(as_of, rules))
+        eng = self.engine
+        d = eng.dialect
+        relations = Relations(events_have_micros=True)
+        if d.LIST_AGGREGATES:
+            aggregate = build_event_rules_query(self.compiled, as_of, d, relations)
+            eng.executor.materialize("event_rules_agg", d.render(aggregate, pretty=False))
+            stored = Relations(events_have_micros=True, event_rules="event_rules_agg", contacts_ordered=True)
+            sql = d.render(
+                build_score_query(self.compiled, layout(self.model, rules), as_of, d, stored), pretty=False
+            )
+            unknown = eng.executor.rows(
+                f"SELECT coalesce(sum(a.{EVENT_COUNT}), 0) FROM event_rules_agg a "
+                "WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.contact_id = a.contact_id)"
+            )
+        else:
+            sql = self.score_sql(as_of, rules)
+            count = build_unknown_events_query(self.compiled, as_of, d, relations)
+            unknown = eng.executor.rows(d.render(count, pretty=False))
+        self.report.unknown_contact_events = int(unknown[0][0])
+        if out is not None and out_table is None and not keep:
+            return eng.score_to_file(sql, out)
+        n = eng.create_scores(sql)
         if out is not None:
-            self.engine.write_scores_file(out)
+            eng.write_scores_file(out)
         if out_table is not None:
-            self.engine.write_scores_table(out_table)
+            eng.write_scores_table(out_table)
         return n
 
     def contact_records(self, contact_id: str) -> tuple[Contact, list[Event]]:

@@ -39,7 +39,7 @@ e5,c3,email_click,2025-12-31T10:00:00Z,,,true
 e6,c1,form_submit,not-a-date,,newsletter,
 e7,c4,form_submit,2025-11-01T00:00:00-05:00,,Newsletter,
 e7,c4,form_submit,2025-11-02T00:00:00Z,,newsletter,
-e8,c9,page_view,2025-12-30,/x,,
+e8,c9,demo_request,2025-12-30,,,
 e9,c5,email_click,2025-12-31T23:59:59.999999Z,,,FALSE
 """
 

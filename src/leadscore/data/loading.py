@@ -17,7 +17,6 @@ from leadscore.data.formats import Format, check_input, detect_format
 from leadscore.data.normalize import (
     ContactSpec,
     RawInput,
-    count_unknown_contacts,
     empty_events,
     normalize_contacts,
     normalize_events,
@@ -62,6 +61,28 @@ class DuckDBExecutor:
     def drop(self, name: str) -> None:
         run(self.con, f"DROP TABLE IF EXISTS {name}")
 
+    def stage(self, name: str, select: str) -> None:
+        # DuckDB scans Parquet and Arrow fast: intermediates stay views, nothing is copied
+        run(self.con, f"DROP TABLE IF EXISTS {name}")
+        run(self.con, f"CREATE OR REPLACE TEMP VIEW {name} AS {select}")
+
+    def count(self, relation: str) -> int:
+        return int(scalar(self.con, f"SELECT count(*) FROM {relation}"))
+
+    def provably_clean(self, raw: RawInput, required: list[str]) -> bool:
+        if raw.parquet is None:
+            return False
+        stats = {
+            r[0]: (r[1], r[2])
+            for r in run(
+                self.con,
+                f"""SELECT path_in_schema, bool_and(coalesce(stats_null_count, 1) = 0),
+                           bool_and(coalesce(stats_min_value, '') <> '')
+                    FROM parquet_metadata({_lit(raw.parquet)}) GROUP BY 1""",
+            )
+        }
+        return all(c in stats and stats[c][0] and stats[c][1] for c in required)
+
 
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
@@ -104,7 +125,9 @@ def stage_file(
             )
         run(
             con,
-            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {LINE}{extra} FROM {rel}",
+            # input order across part files: (file, row) as one number
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {LINE}, "
+            f"file_index * {1 << 40} + file_row_number AS {ORDER}{extra} FROM {rel}",
         )
         return bad
     text = (
@@ -125,10 +148,34 @@ def stage_file(
     return bad
 
 
+ORDER = "_pos"
+
+
+def _order_of(con: Any, relation: str) -> str:
+    """Parquet views carry their (file, row) position; text tables their line."""
+    cols = {r[0] for r in run(con, f"DESCRIBE SELECT * FROM {relation}")}
+    return ORDER if ORDER in cols else LINE
+
+
+def _parquet_source(path: Path) -> str | None:
+    if detect_format(path) is not Format.PARQUET:
+        return None
+    return str(path / "*.parquet") if path.is_dir() else str(path)
+
+
 def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
     check_input(path, "contacts")
     bad = stage_file(con, path, "raw_contacts", None, set(), {"contact_id"})
-    raw = RawInput("raw_contacts", str(path), order=LINE, line=LINE, read_errors=bad)
+    order = _order_of(con, "raw_contacts")
+    raw = RawInput(
+        "raw_contacts",
+        str(path),
+        order=order,
+        line=LINE,
+        read_errors=bad,
+        order_unique=True,
+        parquet=_parquet_source(path),
+    )
     return normalize_contacts(DuckDBExecutor(con), raw, spec)
 
 
@@ -142,7 +189,16 @@ def load_events(con: Any, path: Path, properties: tuple[str, ...]) -> FileReport
         set(properties),
         {"contact_id", "type", "timestamp"},
     )
-    raw = RawInput("raw_events", str(path), order=LINE, line=LINE, read_errors=bad)
+    order = _order_of(con, "raw_events")
+    raw = RawInput(
+        "raw_events",
+        str(path),
+        order=order,
+        line=LINE,
+        read_errors=bad,
+        order_unique=True,
+        parquet=_parquet_source(path),
+    )
     return normalize_events(DuckDBExecutor(con), raw, properties)
 
 
@@ -163,7 +219,6 @@ def load_inputs(
         if step:
             step(f"reading events from {events}")
         report.files.append(load_events(con, events, properties))
-        report.unknown_contact_events = count_unknown_contacts(ex)
     else:
         empty_events(ex, properties)
     return report

@@ -4,7 +4,7 @@ The raw relation (a file staged with its line numbers, or a user's table) is typ
 model's `fields` with the engine's :class:`~leadscore.data.sqltyping.Typing`; bad rows are
 counted and the first ones listed (file, line or id, reason); duplicates keep their first row
 in input order. The result is `contacts(contact_id, <fields>, …)` and
-`events(event_id, contact_id, type, timestamp, <properties>)`.
+`events(event_id, contact_id, type, ts_us, <properties>)`, `ts_us` being exact UTC microseconds.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from leadscore.data.sqltyping import Typing
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
 
 EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp")
+ORDER = "_order"  # the contacts keep their input position, so scores come out in input order
 
 
 class Executor(Protocol):
@@ -38,6 +39,17 @@ class Executor(Protocol):
 
     def drop(self, name: str) -> None: ...
 
+    def stage(self, name: str, select: str) -> None:
+        """An intermediate relation: a view where the engine scans files cheaply, else stored."""
+        ...
+
+    def count(self, relation: str) -> int: ...
+
+    def provably_clean(self, raw: RawInput, required: list[str]) -> bool:
+        """True when the file's own statistics prove every `required` value present (not null,
+        not empty) in every row; parses that can fail are ruled out by the caller."""
+        ...
+
 
 @dataclass(frozen=True)
 class ContactSpec:
@@ -54,6 +66,8 @@ class RawInput:
     line: str | None = None  # SQL giving the reported line; None when unknown
     read_errors: list[BadRow] = field(default_factory=list)
     corrupt: str | None = None  # a column holding the text of rows the reader could not parse
+    order_unique: bool = False  # `order` tells every row apart (a file position)
+    parquet: str | None = None  # the Parquet file(s) behind the relation, for their statistics
 
 
 def _first_failing(checks: list[tuple[str, str]], text_type: str) -> str:
@@ -117,29 +131,60 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     others = [c for c in cols if c not in spec.fields and c != "contact_id"]
     select += [f"{t.text_value(c, cols[c])} AS {t.q(c)}" for c in others if cols[c] != "struct"]
     line = raw.line or "CAST(NULL AS BIGINT)"
-    ex.materialize(
-        "staged_contacts",
+    staged = (
         f"SELECT {line} AS _line, {_order_sql(raw, cid)} AS _order, {_first_failing(checks, t.sql_types['text'])} AS _reason, "
-        f"{', '.join(select)} FROM {raw.relation}",
+        f"{', '.join(select)} FROM {raw.relation}"
     )
-    report.rows = int(ex.rows("SELECT count(*) FROM staged_contacts")[0][0]) + len(raw.read_errors)
-    _collect_bad(ex, report, "staged_contacts", raw, "contact_id")
-    ranked = (
-        "SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY _order) AS _rank, "
-        "min(_line) OVER (PARTITION BY contact_id) AS _first_line FROM staged_contacts WHERE _reason IS NULL"
+    # typed files whose statistics prove every contact_id present need no row-by-row check
+    typed_ok = all(cond == "FALSE" for cond, _ in checks[len(_unreadable(raw)) + 1 :])
+    clean = (
+        not raw.read_errors and raw.corrupt is None and typed_ok and ex.provably_clean(raw, ["contact_id"])
     )
-    dupes = ex.rows(
-        f"SELECT _line, contact_id, _first_line FROM ({ranked}) r WHERE _rank > 1 ORDER BY _order LIMIT {MAX_LISTED}"
-    )
-    report.duplicates = int(ex.rows(f"SELECT count(*) FROM ({ranked}) r WHERE _rank > 1")[0][0])
-    for line, dup, first in dupes[: max(0, MAX_LISTED - len(report.bad))]:
-        where = f"on line {first}" if first is not None else "earlier"
-        reason = f"contact_id '{dup}' already given {where}; the first row counts"
-        report.bad.append(BadRow(report.file, int(line or 0), reason))
-    names = ["contact_id", *(t.q(n) for n in spec.fields), *(t.q(c) for c in others if cols[c] != "struct")]
-    ex.materialize(out, f"SELECT {', '.join(names)} FROM ({ranked}) r WHERE _rank = 1 ORDER BY _order")
-    report.loaded = int(ex.rows(f"SELECT count(*) FROM {out}")[0][0])
-    ex.drop("staged_contacts")
+    ex.stage("staged_contacts", staged) if clean else ex.materialize("staged_contacts", staged)
+    report.rows = ex.count(raw.relation) + len(raw.read_errors)
+    if not clean:
+        _collect_bad(ex, report, "staged_contacts", raw, "contact_id")
+    good = "s._reason IS NULL"
+    names = [
+        "contact_id",
+        *(t.q(n) for n in spec.fields),
+        *(t.q(c) for c in others if cols[c] != "struct"),
+        ORDER,
+    ]
+    selected = ", ".join(f"s.{n}" for n in names)
+    if raw.order_unique:
+        # ids given twice, with their first good row; the later rows are reported and dropped
+        ex.materialize(
+            "contact_dups",
+            "SELECT contact_id, min(_order) AS first_order, min(_line) AS first_line, count(*) - 1 AS extra "
+            f"FROM staged_contacts s{'' if clean else ' WHERE ' + good} GROUP BY contact_id HAVING count(*) > 1",
+        )
+        report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM contact_dups")[0][0])
+        join = " LEFT JOIN contact_dups d ON d.contact_id = s.contact_id AND s._order > d.first_order"
+        dupes = []
+        if report.duplicates:
+            dupes = ex.rows(
+                f"SELECT s._line, s.contact_id, d.first_line FROM staged_contacts s JOIN contact_dups d "
+                f"ON d.contact_id = s.contact_id AND s._order > d.first_order ORDER BY s._order LIMIT {MAX_LISTED}"
+            )
+        where = [*([] if clean else [good]), *(["d.contact_id IS NULL"] if report.duplicates else [])]
+        body = f"SELECT {selected} FROM staged_contacts s{join if report.duplicates else ''}"
+        ex.stage(out, body + (f" WHERE {' AND '.join(where)}" if where else ""))
+    else:
+        ranked = (
+            "SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY _order) AS _rank, "
+            f"min(_line) OVER (PARTITION BY contact_id) AS _first_line FROM staged_contacts s WHERE {good}"
+        )
+        dupes = ex.rows(
+            f"SELECT _line, contact_id, _first_line FROM ({ranked}) r WHERE _rank > 1 ORDER BY _order LIMIT {MAX_LISTED}"
+        )
+        report.duplicates = int(ex.rows(f"SELECT count(*) FROM ({ranked}) r WHERE _rank > 1")[0][0])
+        ex.materialize(out, f"SELECT {', '.join(names)} FROM ({ranked}) r WHERE _rank = 1")
+    for dup_line, dup, first in dupes[: max(0, MAX_LISTED - len(report.bad))]:
+        where_first = f"on line {first}" if first is not None else "earlier"
+        reason = f"contact_id '{dup}' already given {where_first}; the first row counts"
+        report.bad.append(BadRow(report.file, int(dup_line or 0), reason))
+    report.loaded = report.rows - report.bad_total - report.duplicates
     return report
 
 
@@ -184,36 +229,65 @@ def normalize_events(
             props.append(f"CAST(NULL AS {t.sql_types['text']}) AS {t.q(p)}")
     line = raw.line or "CAST(NULL AS BIGINT)"
     order = _order_sql(raw, ts.expr)
-    ex.materialize(
-        "staged_events",
+    staged = (
         f"SELECT {line} AS _line, {order} AS _order, {_first_failing(checks, t.sql_types['text'])} AS _reason, {eid} AS event_id, "
-        f"{cid} AS contact_id, {etype} AS type, {ts.expr} AS {t.q('timestamp')}, {', '.join(props) or 'NULL AS _none'} "
-        f"FROM {raw.relation}",
+        f"{cid} AS contact_id, {etype} AS type, {ts.expr} AS ts_us, {', '.join(props) or 'NULL AS _none'} "
+        f"FROM {raw.relation}"
     )
-    report.rows = int(ex.rows("SELECT count(*) FROM staged_events")[0][0]) + len(raw.read_errors)
-    _collect_bad(ex, report, "staged_events", raw, "event_id")
-    names = ", ".join(["event_id", "contact_id", "type", t.q("timestamp"), *(t.q(p) for p in properties)])
-    extra = (
-        0
-        if not has_id
-        else int(
-            ex.rows(
-                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM staged_events WHERE _reason IS NULL GROUP BY event_id HAVING count(*) > 1) d"
-            )[0][0]
-        )
+    ex.stage("staged_events", staged)
+    report.rows = ex.count(raw.relation) + len(raw.read_errors)
+    # typed files whose statistics prove every required value present need no row-by-row check
+    required = ["contact_id", "type", "timestamp", *(["event_id"] if has_id else [])]
+    clean = (
+        not raw.read_errors
+        and raw.corrupt is None
+        and ts.invalid == "FALSE"
+        and ex.provably_clean(raw, required)
     )
-    report.duplicates = extra
-    if extra:
-        # the first row of each event_id in input order counts (ties: the earliest instant)
-        ranked = (
-            f"SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY _order, {t.q('timestamp')}, type) AS _rank "
-            "FROM staged_events WHERE _reason IS NULL"
+    if clean:
+        report.bad_total = 0
+    else:
+        _collect_bad(ex, report, "staged_events", raw, "event_id")
+    good = "" if clean else " WHERE _reason IS NULL"
+    names = ", ".join(["event_id", "contact_id", "type", "ts_us", *(t.q(p) for p in properties)])
+    if has_id and raw.order_unique:
+        # one narrow pass finds the ids seen twice and the position of their first good row;
+        # the later rows are dropped with an anti-join (the first in input order counts)
+        source = (
+            f"SELECT {eid} AS event_id, {order} AS _order FROM {raw.relation}"
+            if clean
+            else f"SELECT event_id, _order FROM staged_events{good}"
         )
+        ex.materialize(
+            "event_dups",
+            f"SELECT event_id, min(_order) AS first_order, count(*) - 1 AS extra FROM ({source}) s GROUP BY event_id HAVING count(*) > 1",
+        )
+        report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM event_dups")[0][0])
+        # an anti-join written as a left join: a plain hash join on event_id with a residual
+        # condition (a correlated NOT EXISTS makes DuckDB materialise and regroup every row)
+        join = (
+            " LEFT JOIN event_dups d ON d.event_id = s.event_id AND s._order > d.first_order"
+            if report.duplicates
+            else ""
+        )
+        where = [
+            *([] if clean else ["s._reason IS NULL"]),
+            *(["d.event_id IS NULL"] if report.duplicates else []),
+        ]
+        selected = ", ".join(f"s.{n.strip()}" for n in names.split(","))
+        ex.stage(
+            out,
+            f"SELECT {selected} FROM staged_events s{join}"
+            + (f" WHERE {' AND '.join(where)}" if where else ""),
+        )
+    elif has_id:
+        # no unique input order (a table): rank within each event_id, ties by instant and type
+        ranked = f"SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY _order, ts_us, type) AS _rank FROM staged_events{good}"
+        report.duplicates = int(ex.rows(f"SELECT count(*) FROM ({ranked}) r WHERE _rank > 1")[0][0])
         ex.materialize(out, f"SELECT {names} FROM ({ranked}) r WHERE _rank = 1")
     else:
-        ex.materialize(out, f"SELECT {names} FROM staged_events WHERE _reason IS NULL")
-    report.loaded = int(ex.rows(f"SELECT count(*) FROM {out}")[0][0])
-    ex.drop("staged_events")
+        ex.stage(out, f"SELECT {names} FROM staged_events{good}")
+    report.loaded = report.rows - report.bad_total - report.duplicates
     return report
 
 
@@ -230,6 +304,6 @@ def empty_events(ex: Executor, properties: tuple[str, ...], out: str = "events")
     text = t.sql_types["text"]
     cols = ", ".join(
         [f"CAST(NULL AS {text}) AS event_id", f"CAST(NULL AS {text}) AS contact_id", f"CAST(NULL AS {text}) AS type",
-         f"CAST(NULL AS TIMESTAMP) AS {t.q('timestamp')}", *(f"CAST(NULL AS {text}) AS {t.q(p)}" for p in properties)]
+         "CAST(NULL AS BIGINT) AS ts_us", *(f"CAST(NULL AS {text}) AS {t.q(p)}" for p in properties)]
     )  # fmt: skip
     ex.materialize(out, f"SELECT {cols} FROM (SELECT 1 AS one) o WHERE 1 = 0")

@@ -100,7 +100,7 @@ class LoadReport:
             out.append(
                 Diagnostic(
                     "D104",
-                    f"{self.unknown_contact_events} events belong to contacts not in the contacts file; they are ignored",
+                    f"{self.unknown_contact_events} events the rules read belong to contacts not in the contacts file; they are ignored",
                     Location(events_file),
                     severity=Severity.WARNING,
                 )

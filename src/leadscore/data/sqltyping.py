@@ -67,7 +67,7 @@ class Typing:
 
     def parse_instant(self, text: str) -> str:
         """An ISO 8601 text as a UTC timestamp; NULL when it is not a valid instant."""
-        return f"CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        return f"TRY_CAST({text} AS TIMESTAMPTZ)"
 
     def utc_timestamp(self, col: str, category: str) -> str:
         """A typed instant column as a naive UTC timestamp (the session time zone is UTC)."""
@@ -134,12 +134,18 @@ class Typing:
             )
         raise ValueError(kind)
 
+    def micros(self, timestamp: str) -> str:
+        """Exact microseconds since the Unix epoch of a UTC timestamp (or a TIMESTAMPTZ)."""
+        return f"epoch_us({timestamp})"
+
     def instant(self, col: str, category: str) -> Typed:
-        """A UTC timestamp from an ISO 8601 text (offsets converted, naive is UTC) or a typed column."""
-        if category in ("timestamp", "timestamptz", "date"):
-            return Typed(self.utc_timestamp(self.q(col), category), "FALSE", "NULL")
+        """Exact UTC microseconds from an ISO 8601 text (offsets converted, naive is UTC) or a typed column."""
+        if category in ("timestamp", "timestamptz"):
+            return Typed(self.micros(self.q(col)), "FALSE", "NULL")
+        if category == "date":
+            return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
         text = self.text_value(col, category)
-        expr = f"CASE WHEN {self.regex_full(text, INSTANT_TEXT)} THEN {self.parse_instant(text)} END"
+        expr = f"CASE WHEN {self.regex_full(text, INSTANT_TEXT)} THEN {self.micros(self.parse_instant(text))} END"
         why = self.concat(
             self.lit(col), "': '''", text, "''' is not an ISO 8601 timestamp such as 2026-01-01T09:30:00Z'"
         )
@@ -183,6 +189,14 @@ class PostgresTyping(Typing):
 
     def parse_instant(self, text: str) -> str:
         return f"pg_temp.leadscore_instant({text})"
+
+    def micros(self, timestamp: str) -> str:
+        return f"CAST(EXTRACT(EPOCH FROM {timestamp}) * 1000000 AS BIGINT)"
+
+    def instant(self, col: str, category: str) -> Typed:
+        if category in ("timestamp", "timestamptz", "date"):
+            return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
+        return super().instant(col, category)
 
     def utc_timestamp(self, col: str, category: str) -> str:
         if category == "timestamptz":
@@ -233,6 +247,14 @@ class SparkTyping(Typing):
 
     def utc_timestamp(self, col: str, category: str) -> str:
         return f"CAST({col} AS TIMESTAMP)"
+
+    def micros(self, timestamp: str) -> str:
+        return f"unix_micros({timestamp})"
+
+    def instant(self, col: str, category: str) -> Typed:
+        if category in ("timestamp", "timestamptz", "date"):
+            return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
+        return super().instant(col, category)
 
     def concat(self, *parts: str) -> str:
         return "concat(" + ", ".join(parts) + ")"

@@ -19,7 +19,6 @@ from leadscore.data.normalize import (
     ContactSpec,
     Executor,
     RawInput,
-    count_unknown_contacts,
     empty_events,
     normalize_contacts,
     normalize_events,
@@ -69,7 +68,6 @@ class Engine:
         report.files.append(
             normalize_events(ex, RawInput(self.table_ref(events), events, order=order_sql), properties)
         )
-        report.unknown_contact_events = count_unknown_contacts(ex)
         return report
 
     def table_ref(self, name: str) -> str:
@@ -96,6 +94,12 @@ class Engine:
         rows: list[dict[str, Any]] = self.fetch_arrow(sql).to_pylist()
         return rows
 
+    def score_to_file(self, sql: str, out: Path) -> int:
+        """Score straight into a file (no `scores` relation kept); returns the row count."""
+        n = self.create_scores(sql)
+        self.write_scores_file(out)
+        return n
+
     def write_scores_file(self, out: Path) -> None:
         write_arrow(self.fetch_arrow("SELECT * FROM scores"), out)
 
@@ -109,10 +113,10 @@ class Engine:
         rows = self.fetch_dicts(f"SELECT * FROM contacts WHERE contact_id = {t.lit(contact_id)}")
         if not rows:
             return None, []
-        fields = {k: v for k, v in rows[0].items() if k != "contact_id" and v is not None}
-        cols = ", ".join(
-            ["event_id", "type", f"{self.dialect_micros()} AS ts", *(t.q(p) for p in properties)]
-        )
+        fields = {
+            k: v for k, v in rows[0].items() if k != "contact_id" and not k.startswith("_") and v is not None
+        }
+        cols = ", ".join(["event_id", "type", "ts_us AS ts", *(t.q(p) for p in properties)])
         evs = self.fetch_dicts(f"SELECT {cols} FROM events WHERE contact_id = {t.lit(contact_id)}")
         events = [
             Event(str(e["event_id"]), contact_id, e["type"], int(e["ts"]), {p: e[p] for p in properties})
@@ -120,9 +124,6 @@ class Engine:
         ]
         events.sort(key=lambda e: (-e.ts, e.event_id))
         return Contact(contact_id, fields), events
-
-    def dialect_micros(self) -> str:
-        return self.dialect.render(self.dialect.ts_column("timestamp"), pretty=False)
 
     def close(self) -> None:
         raise NotImplementedError

@@ -49,6 +49,13 @@ class DuckDBEngine(Engine):
         run(self.con, f"COPY scores TO '{sql_path(tmp)}' {duckdb_copy_options(fmt)}")
         tmp.replace(out)  # atomic: readers never see a half-written file
 
+    def score_to_file(self, sql: str, out: Path) -> int:
+        fmt = output_format(out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        n = int(run(self.con, f"COPY ({sql}) TO '{sql_path(tmp)}' {duckdb_copy_options(fmt)}")[0][0])
+        tmp.replace(out)  # atomic: readers never see a half-written file
+        return n
+
     def write_scores_table(self, name: str) -> None:
         target = self.table_ref(name)
         staging = self.table_ref(name + "__leadscore_new")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from leadscore.data.normalize import ContactSpec
+from leadscore.data.normalize import ContactSpec, RawInput
 from leadscore.data.report import LoadReport
 from leadscore.data.sqltyping import PostgresTyping, Typing
 from leadscore.diagnostics import LeadscoreError
@@ -77,6 +77,15 @@ class PostgresExecutor:
         self.conn.execute(f"DROP TABLE IF EXISTS pg_temp.{q(name)}")
         self.conn.execute(f"CREATE TEMP TABLE {q(name)} AS {select}")
         self.conn.execute(f"ANALYZE pg_temp.{q(name)}")
+
+    def stage(self, name: str, select: str) -> None:
+        self.materialize(name, select)
+
+    def count(self, relation: str) -> int:
+        return int(self.rows(f"SELECT count(*) FROM {relation}")[0][0])
+
+    def provably_clean(self, raw: RawInput, required: list[str]) -> bool:
+        return False
 
     def drop(self, name: str) -> None:
         self.conn.execute(f"DROP TABLE IF EXISTS pg_temp.{q(name)}")

@@ -18,7 +18,6 @@ from leadscore.data.normalize import (
     ContactSpec,
     Executor,
     RawInput,
-    count_unknown_contacts,
     empty_events,
     normalize_contacts,
     normalize_events,
@@ -99,6 +98,15 @@ class SparkExecutor:
         self._cached[name] = df
         if old is not None:
             old.unpersist()
+
+    def stage(self, name: str, select: str) -> None:
+        self.materialize(name, select)
+
+    def count(self, relation: str) -> int:
+        return int(self.rows(f"SELECT count(*) FROM {relation}")[0][0])
+
+    def provably_clean(self, raw: RawInput, required: list[str]) -> bool:
+        return False
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
@@ -237,7 +245,6 @@ class SparkEngine(Engine):
         df.createOrReplaceTempView("raw_events")
         raw.relation = "raw_events"
         report.files.append(normalize_events(self.executor, raw, properties))
-        report.unknown_contact_events = count_unknown_contacts(self.executor)
         return report
 
     # -- arrow, output ---------------------------------------------------------------------------

@@ -60,12 +60,8 @@ def null(type_: exp.DataType) -> exp.Expr:
 
 
 def case(*whens: tuple[exp.Expr, exp.Expr], default: exp.Expr | None = None) -> exp.Case:
-    c = exp.Case()
-    for cond, then in whens:
-        c = c.when(cond, then)
-    if default is not None:
-        c = c.else_(default)
-    return c
+    # built directly: the builder methods (`Case.when`) deep-copy their arguments every time
+    return exp.Case(ifs=[exp.If(this=cond, true=then) for cond, then in whens], default=default)
 
 
 def coalesce(e: exp.Expr, default: exp.Expr) -> exp.Expr:

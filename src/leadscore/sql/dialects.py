@@ -25,6 +25,15 @@ class SqlDialect:
     # materialise the per-contact CTEs: an engine that inlines them without eliminating common
     # subexpressions would copy each clamp, decay and rounding input into every use
     MATERIALIZE_CONTACT_LAYERS: ClassVar[bool] = False
+    # list aggregates with lambdas (ordered ARRAY_AGG, max(x, n), list_filter): ranked rules then
+    # fold into the one aggregation pass instead of ranked subqueries
+    LIST_AGGREGATES: ClassVar[bool] = False
+    # exp() and power() raise on underflow instead of returning 0, so their arguments are guarded
+    RAISES_ON_UNDERFLOW: ClassVar[bool] = False
+    # bit_or / bit_count aggregates: distinct once_per windows within `within` as a bit set
+    BIT_AGGREGATES: ClassVar[bool] = False
+    # ILIKE lower-cases both sides as LOWER() does, without building the lowered text
+    ILIKE: ClassVar[bool] = False
 
     def epoch_micros(self, e: exp.Expr) -> exp.Expr:
         """Exact microseconds since the Unix epoch of a UTC timestamp column."""
@@ -61,6 +70,9 @@ class DuckDBDialect(SqlDialect):
 
     name = "duckdb"
     sqlglot_dialect = "duckdb"
+    LIST_AGGREGATES = True
+    BIT_AGGREGATES = True
+    ILIKE = True
 
 
 class PostgresDialect(SqlDialect):
@@ -78,6 +90,7 @@ class PostgresDialect(SqlDialect):
     name = "postgres"
     sqlglot_dialect = "postgres"
     MATERIALIZE_CONTACT_LAYERS = True
+    RAISES_ON_UNDERFLOW = True
 
     def epoch_micros(self, e: exp.Expr) -> exp.Expr:
         seconds = exp.Extract(this=exp.var("EPOCH"), expression=e)

@@ -1,25 +1,41 @@
-"""The event side of the scoring query: one pass over the events in scope, plus ranked subqueries.
+"""The event side of the scoring query: one narrow pass over the events, one aggregation.
 
-`scope` selects the events any rule can read (`timestamp ≤ T`, a type some rule names) and
-computes one boolean flag per distinct step-(a) filter. `event_rules` aggregates them per
-contact in a single GROUP BY; only decayed rules with `limit > 1` or `once_per` need a
-subquery of their own (rank or window, then sum).
+`scope` reduces each event to three values: its contact, its instant in microseconds, and a bit
+mask of the step-(a) filters it passes (type, `where`, bots, `within`), computed with one
+`CASE type WHEN …` so each row is tested only against the rules of its own type. Rows at or
+before T that pass some filter are kept. `event_rules` then aggregates them per contact in a
+single GROUP BY with one conditional aggregate per rule. Rules that rank their events (a
+half-life with `limit > 1`, or with `once_per`) collect sorted lists in that same pass where
+the engine has list aggregates (DuckDB); elsewhere they get a ranked subquery of their own.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from leadscore.compiled.ir import Aggregation, CompiledModel, EventAggregate, EventFilter
-from leadscore.durations import MICROS_PER_DAY
+from leadscore.compiled.ir import (
+    Aggregation,
+    And,
+    Between,
+    Compare,
+    CompiledModel,
+    EventAggregate,
+    EventFilter,
+    InSet,
+    Not,
+    Or,
+    Pred,
+    TextMatch,
+)
 from leadscore.sql.build import (
-    FALSE,
     alias,
     bigint,
     boolean,
     case,
+    coalesce,
     col,
     double,
     integer,
@@ -31,20 +47,59 @@ from leadscore.sql.dialects import SqlDialect
 from leadscore.sql.predicates import PredicateCompiler
 
 TS = "ts_us"
-UNDERFLOW_HALVINGS = 1074  # 0.5 ** 1074 is the smallest double above zero
 CID = "contact_id"
+BOT = "is_bot__"  # the bot flag, computed once per event
+UNDERFLOW_HALVINGS = 1074  # 0.5 ** 1074 is the smallest double above zero
+MASK_BITS = 62  # filters per mask column (a BIGINT keeps its sign bit clear)
 
 
 @dataclass
 class EventPlan:
-    """Names the query gives to each filter, window and aggregate."""
+    """Names the query gives to each filter bit, aggregate and activity column."""
 
-    filters: dict[EventFilter, str] = field(default_factory=dict)
-    windows: dict[int, str] = field(default_factory=dict)
+    bits: dict[EventFilter, tuple[str, int]] = field(default_factory=dict)  # filter → (mask column, bit)
     aggregates: dict[EventAggregate, str] = field(default_factory=dict)
     activities: dict[tuple[EventFilter, ...], str] = field(default_factory=dict)
-    subqueries: list[tuple[str, exp.Expr]] = field(default_factory=list)  # (cte name, select)
-    main_columns: list[str] = field(default_factory=list)
+    main_columns: list[str] = field(default_factory=list)  # produced by event_rules
+    ranked: list[str] = field(default_factory=list)  # produced by their own subqueries
+
+
+def floor_div(a: int, b: int) -> int:
+    return a // b
+
+
+def case_insensitive_fields(cm: CompiledModel, dialect: SqlDialect) -> list[str]:
+    """Event properties a `where` compares ignoring case: lowered once per event, not per rule."""
+    found: dict[str, None] = {}
+
+    def walk(p: Pred) -> None:
+        if isinstance(p, And | Or):
+            for item in p.items:
+                walk(item)
+        elif isinstance(p, Not):
+            walk(p.item)
+        elif isinstance(p, TextMatch) and p.kind != "regex" and dialect.ILIKE:
+            return  # ILIKE folds case itself
+        elif isinstance(p, TextMatch | Compare | InSet | Between) and not p.case_sensitive:
+            probe = (
+                p.value
+                if isinstance(p, Compare)
+                else p.values[0]
+                if isinstance(p, InSet)
+                else p.low
+                if isinstance(p, Between)
+                else p.pattern
+            )
+            if p.field.source == "event" and isinstance(probe, str | bool):
+                found[p.field.name] = None
+
+    for agg in cm.aggregates:
+        walk(agg.filter.where)
+    for prog in cm.programs:
+        for dim in prog.dimensions:
+            for f in dim.decay.activity if dim.decay else ():
+                walk(f.where)
+    return list(found)
 
 
 class EventSide:
@@ -52,22 +107,28 @@ class EventSide:
         self.cm = cm
         self.d = dialect
         self.as_of = as_of_us
-        self.preds = PredicateCompiler(dialect)
+        # case-insensitive properties, lowered once per event in `events_in`
+        self.lowered = {name: f"{name}__lower" for name in case_insensitive_fields(cm, dialect)}
+        self.preds = PredicateCompiler(dialect, lowered=self.lowered)
         self.plan = EventPlan()
         for agg in cm.aggregates:
-            self._name_filter(agg.filter)
-            if agg.once_per_us is not None:
-                self.plan.windows.setdefault(agg.once_per_us, f"w{len(self.plan.windows)}")
+            self._bit(agg.filter)
             self.plan.aggregates[agg] = f"a{len(self.plan.aggregates)}"
         for prog in cm.programs:
             for dim in prog.dimensions:
                 if dim.decay is not None and dim.decay.activity:
                     for f in dim.decay.activity:
-                        self._name_filter(f)
+                        self._bit(f)
                     self.plan.activities.setdefault(dim.decay.activity, f"l{len(self.plan.activities)}")
 
-    def _name_filter(self, f: EventFilter) -> None:
-        self.plan.filters.setdefault(f, f"f{len(self.plan.filters)}")
+    def _bit(self, f: EventFilter) -> None:
+        if f not in self.plan.bits:
+            n = len(self.plan.bits)
+            self.plan.bits[f] = (f"m{n // MASK_BITS}", n % MASK_BITS)
+
+    @property
+    def mask_columns(self) -> list[str]:
+        return sorted({m for m, _ in self.plan.bits.values()}, key=lambda m: int(m[1:]))
 
     # -- expressions --------------------------------------------------------------------------
 
@@ -75,32 +136,40 @@ class EventSide:
         return paren(exp.Sub(this=bigint(self.as_of), expression=ts))
 
     def weight(self, half_life_us: int, ts: exp.Expr) -> exp.Expr:
-        """w(a) = 0.5 ** (a / h), with a = (T − ts) / 86400 s in days, as in the reference."""
-        age_days = exp.Div(this=to_double(self.age_us(ts)), expression=double(float(MICROS_PER_DAY)))
-        exponent = exp.Div(this=paren(age_days), expression=double(half_life_us / MICROS_PER_DAY))
-        # beyond 1074 half-lives 0.5^x is 0 in doubles; PostgreSQL raises on that underflow
+        """w(a) = 0.5 ** (a / h) = exp(−(T − ts) · ln 2 / h), with ages in exact microseconds."""
+        rate = math.log(2.0) / half_life_us
+        w = exp.Exp(
+            this=exp.Mul(
+                this=to_double(paren(exp.Sub(this=ts.copy(), expression=bigint(self.as_of)))),
+                expression=double(rate),
+            )
+        )
+        if not self.d.RAISES_ON_UNDERFLOW:
+            return w
+        # beyond 1074 half-lives the weight is 0 in doubles; PostgreSQL raises on that underflow
         vanished = exp.GT(this=self.age_us(ts.copy()), expression=bigint(UNDERFLOW_HALVINGS * half_life_us))
-        return case((vanished, double(0.0)), default=exp.Pow(this=double(0.5), expression=exponent))
+        return case((vanished, double(0.0)), default=w)
 
-    def filter_flag(self, f: EventFilter) -> exp.Expr:
-        type_col = col("type")
-        if len(f.types) == 1:
-            parts: list[exp.Expr] = [exp.EQ(this=type_col, expression=string(f.types[0]))]
-        else:
-            parts = [exp.In(this=type_col, expressions=[string(t) for t in f.types])]
-        if not f.include_bots:
-            bot = exp.EQ(this=self.d.lower(col("is_bot")), expression=string("true"))
-            parts.append(exp.Not(this=paren(exp.Coalesce(this=bot, expressions=[FALSE.copy()]))))
-        if f.within_us is not None:
-            parts.append(exp.LT(this=self.age_us(col(TS)), expression=bigint(f.within_us)))
-        where = self.preds.compile(f.where)
-        if not (isinstance(where, exp.Boolean) and where.this is True):
-            parts.append(where)
-        return exp.and_(*parts)
+    def has(self, f: EventFilter) -> exp.Expr:
+        """The event passes step (a) of filter f: its bit is set."""
+        mask, bit = self.plan.bits[f]
+        return exp.NEQ(
+            this=paren(exp.BitwiseAnd(this=col(mask), expression=bigint(1 << bit))), expression=integer(0)
+        )
 
-    def window_id(self, once_per_us: int) -> exp.Expr:
+    def has_any(self, filters: tuple[EventFilter, ...]) -> exp.Expr:
+        by_mask: dict[str, int] = {}
+        for f in filters:
+            mask, bit = self.plan.bits[f]
+            by_mask[mask] = by_mask.get(mask, 0) | (1 << bit)
+        tests = [
+            exp.NEQ(this=paren(exp.BitwiseAnd(this=col(m), expression=bigint(bits))), expression=integer(0))
+            for m, bits in by_mask.items()
+        ]
+        return exp.or_(*tests, copy=False) if len(tests) > 1 else tests[0]
+
+    def window_id(self, once_per_us: int, ts: exp.Expr) -> exp.Expr:
         """floor(ts / D) for any sign of ts, with integer arithmetic only."""
-        ts = col(TS)
         d = bigint(once_per_us)
         non_negative = self.d.int_div(ts.copy(), d.copy())
         negative = exp.Sub(
@@ -115,64 +184,201 @@ class EventSide:
         )
         return case((exp.GTE(this=ts.copy(), expression=integer(0)), non_negative), default=negative)
 
+    def _condition(self, f: EventFilter) -> exp.Expr:
+        """Step (a) of f apart from the type, which the CASE on the type already decided."""
+        parts: list[exp.Expr] = []
+        if not f.include_bots and "is_bot" in self.cm.event_properties:
+            parts.append(exp.Not(this=col(BOT)))
+        if f.within_us is not None:
+            parts.append(exp.LT(this=self.age_us(col(TS)), expression=bigint(f.within_us)))
+        where = self.preds.compile(f.where)
+        if not (isinstance(where, exp.Boolean) and where.this is True):
+            parts.append(where)
+        return exp.and_(*parts, copy=False) if parts else boolean(True)
+
+    def _mask(self, mask: str) -> exp.Expr:
+        """CASE type WHEN 't' THEN <bits of the filters reading type t> … ELSE 0 END."""
+        by_type: dict[str, list[EventFilter]] = {}
+        for f, (m, _) in self.plan.bits.items():
+            if m == mask:
+                for t in f.types:
+                    by_type.setdefault(t, []).append(f)
+        whens = []
+        for t in sorted(by_type):
+            terms: list[exp.Expr] = []
+            for f in by_type[t]:
+                bit = bigint(1 << self.plan.bits[f][1])
+                cond = self._condition(f)
+                terms.append(
+                    bit
+                    if isinstance(cond, exp.Boolean) and cond.this is True
+                    else case((cond, bit), default=bigint(0))
+                )
+            value = terms[0]
+            for term in terms[1:]:
+                value = exp.BitwiseOr(this=value, expression=term)
+            whens.append((exp.EQ(this=col("type"), expression=string(t)), value))
+        return case(*whens, default=bigint(0))
+
     # -- CTEs ----------------------------------------------------------------------------------
 
     def scope(self, events_relation: exp.Expr) -> exp.Select:
-        """Events in scope with one flag per filter and one id per once_per window length."""
-        cols: list[exp.Expr] = [col(CID), col(TS)]
-        cols += [alias(self.filter_flag(f), name) for f, name in self.plan.filters.items()]
-        cols += [alias(self.window_id(d), name) for d, name in self.plan.windows.items()]
-        in_time = exp.LTE(this=col(TS), expression=bigint(self.as_of))
+        """The events any rule reads, each reduced to (contact, instant, masks)."""
+        masks = self.mask_columns
+        inner = exp.select(col(CID), col(TS), *(alias(self._mask(m), m) for m in masks)).from_(
+            events_relation
+        )
         types = self.cm.event_types
+        in_time = exp.LTE(this=col(TS), expression=bigint(self.as_of))
         type_filter = (
             exp.In(this=col("type"), expressions=[string(t) for t in types]) if types else boolean(False)
         )
-        return exp.select(*cols).from_(events_relation).where(exp.and_(in_time, type_filter))
+        if not masks:
+            return inner.where(exp.and_(in_time, type_filter, copy=False))
+        inner = inner.where(in_time)  # events of other types get an empty mask and drop out below
+        some = exp.or_(*(exp.NEQ(this=col(m), expression=bigint(0)) for m in masks))
+        return (
+            exp.select(col(CID), col(TS), *(col(m) for m in masks)).from_(inner.subquery("typed")).where(some)
+        )
 
-    def rule_aggregates(self) -> exp.Select | None:
-        """One GROUP BY over the scope for every aggregate that needs no ranking."""
-        cols: list[exp.Expr] = [col(CID)]
+    def rule_aggregates(self, extra: list[exp.Expr] | None = None) -> exp.Select | None:
+        """One GROUP BY over the scope: every aggregate that needs no separate ranking."""
+        self.plan.main_columns.clear()
+        cols: list[exp.Expr] = [col(CID), *(extra or [])]
         for agg, name in self.plan.aggregates.items():
             e = self._single_pass(agg)
             if e is not None:
                 cols.append(alias(e, name))
                 self.plan.main_columns.append(name)
         for filters, name in self.plan.activities.items():
-            flags = exp.or_(*(col(self.plan.filters[f]) for f in filters))
-            cols.append(alias(exp.Max(this=case((flags, col(TS)))), name))
+            cols.append(alias(self._filtered(exp.Max(this=col(TS)), self.has_any(filters)), name))
             self.plan.main_columns.append(name)
         if len(cols) == 1:
             return None
         return exp.select(*cols).from_("scope").group_by(col(CID))
 
+    @staticmethod
+    def _filtered(agg: exp.Expr, cond: exp.Expr) -> exp.Expr:
+        return exp.Filter(this=agg, expression=exp.Where(this=cond))
+
     def _single_pass(self, agg: EventAggregate) -> exp.Expr | None:
-        flag = col(self.plan.filters[agg.filter])
+        flag = self.has(agg.filter)
         kind = agg.aggregation
         if kind is Aggregation.COUNT:
-            return exp.Count(this=case((flag, integer(1))))
+            return self._filtered(exp.Count(this=exp.Star()), flag)
         if kind is Aggregation.WINDOWS:
             assert agg.once_per_us is not None
-            win = col(self.plan.windows[agg.once_per_us])
-            return exp.Count(this=exp.Distinct(expressions=[case((flag, win))]))
+            if self.d.BIT_AGGREGATES and self.window_span(agg) is not None:
+                # at most 63 windows (within / once_per): a bit per window, counted in one pass
+                here = bigint(floor_div(self.as_of, agg.once_per_us))
+                k = exp.Sub(this=here, expression=paren(self.window_id(agg.once_per_us, col(TS))))
+                # the shift only where the rule holds (a FILTER does not stop its evaluation)
+                bit = case((flag, exp.BitwiseLeftShift(this=bigint(1), expression=paren(k))))
+                bits = exp.Anonymous(this="bit_or", expressions=[bit])
+                return exp.Anonymous(this="bit_count", expressions=[bits])
+            return self._filtered(
+                exp.Count(this=exp.Distinct(expressions=[self.window_id(agg.once_per_us, col(TS))])), flag
+            )
         if kind is Aggregation.LATEST:
-            return exp.Max(this=case((flag, col(TS))))
+            return self._filtered(exp.Max(this=col(TS)), flag)
         if kind is Aggregation.DECAYED_SUM:
             assert agg.half_life_us is not None
-            contribution = exp.Mul(this=double(agg.points), expression=self.weight(agg.half_life_us, col(TS)))
-            return exp.Sum(this=case((flag, contribution)))
-        return None
+            return self._filtered(
+                exp.Sum(
+                    this=exp.Mul(this=double(agg.points), expression=self.weight(agg.half_life_us, col(TS)))
+                ),
+                flag,
+            )
+        if not self.d.LIST_AGGREGATES:
+            return None
+        # ranked rules as lists: the newest first (`max(ts, n)` keeps only the n newest)
+        if agg.once_per_us is None and agg.limit is not None:
+            return self._filtered(exp.Anonymous(this="max", expressions=[col(TS), integer(agg.limit)]), flag)
+        newest_first = exp.Order(this=col(TS), expressions=[exp.Ordered(this=col(TS), desc=True)])
+        return self._filtered(exp.ArrayAgg(this=newest_first), flag)
+
+    def window_span(self, agg: EventAggregate) -> int | None:
+        """How many once_per windows can hold counted events (None: unbounded, or more than 63)."""
+        within = agg.filter.within_us
+        if within is None or agg.once_per_us is None:
+            return None
+        oldest = self.as_of - within + 1  # the oldest instant `within` admits
+        span = floor_div(self.as_of, agg.once_per_us) - floor_div(oldest, agg.once_per_us) + 1
+        return span if span <= 63 else None
+
+    def raw_value(self, agg: EventAggregate) -> exp.Expr:
+        """The rule's value before its clamp, from the columns this side produced."""
+        a = col(self.plan.aggregates[agg])
+        kind = agg.aggregation
+        if kind in (Aggregation.COUNT, Aggregation.WINDOWS):
+            n: exp.Expr = coalesce(a, integer(0))
+            if agg.limit is not None:
+                n = case(
+                    (exp.GT(this=n.copy(), expression=integer(agg.limit)), integer(agg.limit)), default=n
+                )
+            # no events is 0.0 (not -0.0 from negative points × 0), as the reference's empty sum
+            product = exp.Mul(this=double(agg.points), expression=to_double(n.copy()))
+            return case((exp.EQ(this=n, expression=integer(0)), double(0.0)), default=product)
+        if kind is Aggregation.LATEST:
+            assert agg.half_life_us is not None
+            w = self.weight(agg.half_life_us, a.copy())
+            return case(
+                (exp.Is(this=a, expression=exp.Null()), double(0.0)),
+                default=exp.Mul(this=double(agg.points), expression=w),
+            )
+        if kind is Aggregation.DECAYED_SUM or not self.d.LIST_AGGREGATES:
+            return coalesce(a, double(0.0))
+        return coalesce(self._list_sum(agg, a), double(0.0))
+
+    def _list_sum(self, agg: EventAggregate, newest_first: exp.Expr) -> exp.Expr:
+        """Σ points × w over a newest-first list: one per once_per window, then the first n."""
+        assert agg.half_life_us is not None
+        kept: exp.Expr = newest_first
+        if agg.once_per_us is not None:
+            x, i = exp.to_identifier("x"), exp.to_identifier("i")
+            previous = exp.Bracket(
+                this=newest_first.copy(), expressions=[exp.Sub(this=exp.column(i), expression=integer(1))]
+            )
+            first_of_window = exp.or_(
+                exp.EQ(this=exp.column(i), expression=integer(1)),
+                exp.NEQ(
+                    this=self.window_id(agg.once_per_us, exp.column(x)),
+                    expression=self.window_id(agg.once_per_us, previous),
+                ),
+            )
+            kept = exp.Anonymous(
+                this="list_filter", expressions=[kept, exp.Lambda(this=first_of_window, expressions=[x, i])]
+            )
+            if agg.limit is not None:
+                kept = exp.Bracket(
+                    this=kept, expressions=[exp.Slice(this=integer(1), expression=integer(agg.limit))]
+                )
+        y = exp.to_identifier("y")
+        contribution = exp.Mul(
+            this=double(agg.points), expression=self.weight(agg.half_life_us, exp.column(y))
+        )
+        return exp.Anonymous(
+            this="list_sum",
+            expressions=[
+                exp.Anonymous(
+                    this="list_transform", expressions=[kept, exp.Lambda(this=contribution, expressions=[y])]
+                )
+            ],
+        )
 
     def ranked_aggregates(self) -> list[tuple[str, exp.Select]]:
-        """A subquery per decayed aggregate that keeps one event per window and/or the n latest."""
+        """For engines without list aggregates: a subquery per ranked rule (window, rank, sum)."""
+        if self.d.LIST_AGGREGATES:
+            return []
         out: list[tuple[str, exp.Select]] = []
         for agg, name in self.plan.aggregates.items():
             if agg.aggregation not in (Aggregation.WINDOW_DECAYED_SUM, Aggregation.TOP_N):
                 continue
             assert agg.half_life_us is not None
-            flag = col(self.plan.filters[agg.filter])
+            flag = self.has(agg.filter)
             source: exp.Select
             if agg.once_per_us is not None:
-                win = col(self.plan.windows[agg.once_per_us])
+                win = self.window_id(agg.once_per_us, col(TS))
                 source = (
                     exp.select(col(CID), alias(exp.Max(this=col(TS)), TS))
                     .from_("scope")
@@ -203,4 +409,5 @@ class EventSide:
                     .group_by(col(CID))
                 )
             out.append((name, query))
+            self.plan.ranked.append(name)
         return out

@@ -33,9 +33,18 @@ _BOOL_WORDS = (string("true"), string("false"))
 
 
 class PredicateCompiler:
-    def __init__(self, dialect: SqlDialect, table: str | None = None) -> None:
+    def __init__(
+        self, dialect: SqlDialect, table: str | None = None, lowered: dict[str, str] | None = None
+    ) -> None:
         self.d = dialect
         self.table = table
+        # fields whose lower case the relation already carries, as a column (computed once per row)
+        self.lowered = lowered or {}
+
+    def lower_of(self, f: FieldRef) -> exp.Expr:
+        if f.name in self.lowered:
+            return col(self.lowered[f.name], self.table)
+        return self.d.lower(self.column(f))
 
     def column(self, f: FieldRef) -> exp.Expr:
         return col(f.name, self.table)
@@ -83,7 +92,7 @@ class PredicateCompiler:
         if isinstance(probe, bool):
             if f.kind == "boolean":
                 return case(missing, default=body(c.copy(), "boolean"))
-            lowered = self.d.lower(c.copy())
+            lowered = self.lower_of(f)
             not_bool = exp.Not(this=exp.In(this=lowered.copy(), expressions=[w.copy() for w in _BOOL_WORDS]))
             as_bool = exp.EQ(this=lowered, expression=string("true"))
             return case(missing, (not_bool, FALSE.copy()), default=body(paren(as_bool), "boolean"))
@@ -92,7 +101,7 @@ class PredicateCompiler:
                 return case(missing, default=body(to_double(c.copy()), "number"))
             not_num = exp.Not(this=self.d.is_decimal_literal(c.copy()))
             return case(missing, (not_num, FALSE.copy()), default=body(to_double(c.copy()), "number"))
-        value = c.copy() if cs else self.d.lower(c.copy())
+        value = c.copy() if cs else self.lower_of(f)
         return case(missing, default=body(self.d.text_ordering(value), "text"))
 
     def _literal(self, v: Scalar, kind: str, cs: bool) -> exp.Expr:
@@ -119,10 +128,16 @@ class PredicateCompiler:
 
     def _text_match(self, p: TextMatch) -> exp.Expr:
         c = self.column(p.field)
-        value = c.copy() if p.case_sensitive else self.d.lower(c.copy())
+        uses_ilike = self.d.ILIKE and p.kind != "regex" and not p.case_sensitive
+        value = c.copy() if p.case_sensitive or uses_ilike else self.lower_of(p.field)
         if p.kind == "regex":
             pattern = p.pattern if p.case_sensitive else lower_pattern(p.pattern)
             test = self.d.regex_search(value, pattern)
+        elif not p.case_sensitive and self.d.ILIKE:
+            like = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
+            test = exp.Escape(
+                this=exp.ILike(this=c.copy(), expression=string(like)), expression=string(self.d.LIKE_ESCAPE)
+            )
         else:
             like = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
             pat: exp.Expr = string(like)

@@ -12,7 +12,6 @@ import math
 from sqlglot import exp
 
 from leadscore.compiled.ir import (
-    Aggregation,
     BandPlan,
     BehaviourPlan,
     CompiledModel,
@@ -34,7 +33,6 @@ from leadscore.sql.build import (
     boolean,
     case,
     clamp,
-    coalesce,
     col,
     double,
     integer,
@@ -59,10 +57,21 @@ def underflow_steps(factor: float) -> int | None:
     return n
 
 
+ORDER = "_order"
+PROGRAM_ORDER = "_program"
+
+
 class ProgramSide:
     def __init__(
-        self, cm: CompiledModel, events: EventSide, dialect: SqlDialect, layout: Layout, as_of_label: str
+        self,
+        cm: CompiledModel,
+        events: EventSide,
+        dialect: SqlDialect,
+        layout: Layout,
+        as_of_label: str,
+        ordered: bool = False,
     ) -> None:
+        self.ordered = ordered  # carry the contacts' input position, to sort the output by it
         self.cm = cm
         self.events = events
         self.d = dialect
@@ -78,26 +87,7 @@ class ProgramSide:
         return clamp(self._behaviour_raw(rule), rule.min, rule.max)
 
     def _behaviour_raw(self, rule: BehaviourPlan) -> exp.Expr:
-        agg = rule.aggregate
-        a = col(self.events.plan.aggregates[agg])
-        kind = agg.aggregation
-        if kind in (Aggregation.COUNT, Aggregation.WINDOWS):
-            n: exp.Expr = coalesce(a, integer(0))
-            if agg.limit is not None:
-                n = case(
-                    (exp.GT(this=n.copy(), expression=integer(agg.limit)), integer(agg.limit)), default=n
-                )
-            # no events is 0.0 (not -0.0 from negative points × 0), as the reference's empty sum
-            product = exp.Mul(this=double(agg.points), expression=to_double(n.copy()))
-            return case((exp.EQ(this=n, expression=integer(0)), double(0.0)), default=product)
-        if kind is Aggregation.LATEST:
-            assert agg.half_life_us is not None
-            w = self.events.weight(agg.half_life_us, a.copy())
-            return case(
-                (exp.Is(this=a, expression=exp.Null()), double(0.0)),
-                default=exp.Mul(this=double(agg.points), expression=w),
-            )
-        return coalesce(a, double(0.0))
+        return self.events.raw_value(rule.aggregate)
 
     def segment(self, seg: SegmentPlan | None) -> exp.Expr:
         if seg is None:
@@ -119,7 +109,7 @@ class ProgramSide:
                 parts.append(exp.GTE(this=number.copy(), expression=double(lo)))
             if hi is not None:
                 parts.append(exp.LTE(this=number.copy(), expression=double(hi)))
-            whens.append((exp.and_(*parts) if parts else boolean(True), integer(digit)))
+            whens.append((exp.and_(*parts, copy=False) if parts else boolean(True), integer(digit)))
         return case(*whens, default=integer(0))
 
     # -- the chain ----------------------------------------------------------------------------
@@ -131,6 +121,8 @@ class ProgramSide:
         rname = {id(r): f"r{i}" for i, r in enumerate(rules)}
         # 1. rules, gates, applies_to, segment digit
         cols: list[exp.Expr] = [col("contact_id"), alias(self.preds.compile(p.applies_to), "applies")]
+        if self.ordered:
+            cols.append(col(ORDER))
         cols += [alias(self.preds.compile(g), f"g{i}") for i, (_, g) in enumerate(p.gates)]
         if p.encoded:
             cols.append(alias(self.segment(p.segment), "segment_digit"))
@@ -212,7 +204,7 @@ class ProgramSide:
         """factor ** steps; 0 once it underflows (PostgreSQL raises on underflow, others give 0)."""
         power = exp.Pow(this=double(factor), expression=to_double(steps.copy()))
         zero_at = underflow_steps(factor)
-        if zero_at is None:
+        if zero_at is None or not self.d.RAISES_ON_UNDERFLOW:
             return power
         return case((exp.GTE(this=steps, expression=integer(zero_at)), double(0.0)), default=power)
 
@@ -286,6 +278,8 @@ class ProgramSide:
             else:
                 e = null({"text": VARCHAR, "double": DOUBLE, "integer": BIGINT, "boolean": BOOLEAN}[c.type])
             select.append(alias(e, name))
+        if self.ordered:
+            select += [col(ORDER), alias(integer(index), PROGRAM_ORDER)]
         return exp.select(*select).from_(scores_cte).where(col("applies"))
 
     def band(self, bands: tuple[BandPlan, ...], value: exp.Expr) -> exp.Expr:
@@ -313,5 +307,5 @@ class ProgramSide:
             return boolean(False)
         reached = exp.GTE(this=col("threshold_value"), expression=double(p.mql.min))
         if p.mql.require_gates:
-            return paren(exp.and_(col("qualified"), reached))
+            return paren(exp.and_(col("qualified"), reached, copy=False))
         return reached

@@ -1,4 +1,9 @@
-"""Assemble the whole scoring query for one model, one moment and one dialect."""
+"""Assemble the scoring query for one model, one moment and one dialect.
+
+Three builders share one construction of the event side: the whole scoring query (what
+`leadscore compile` prints), the per-contact event aggregate on its own (an engine may store it
+and score from it), and a count of the events read for contacts that are not in the contacts.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from leadscore.durations import format_instant
 from leadscore.output.columns import Layout
 from leadscore.sql.build import alias, col
 from leadscore.sql.dialects import SqlDialect
-from leadscore.sql.events import TS, EventSide
-from leadscore.sql.programs import ProgramSide
+from leadscore.sql.events import BOT, CID, TS, EventSide
+from leadscore.sql.programs import ORDER, PROGRAM_ORDER, ProgramSide
+
+EVENT_COUNT = "n_events"  # events read per contact (in the per-contact aggregate)
 
 
 @dataclass(frozen=True)
@@ -21,11 +28,70 @@ class Relations:
 
     contacts: str = "contacts"
     events: str = "events"
-    # the events relation carries a UTC `timestamp` column; the query derives exact microseconds
+    # the events relation carries `ts_us` (exact UTC microseconds) instead of a `timestamp`
     events_have_micros: bool = False
+    # a stored per-contact event aggregate (see build_event_rules_query) to score from
+    event_rules: str | None = None
+    # the contacts carry their input position (`_order`): the scores come out in that order
+    contacts_ordered: bool = False
 
 
 DEFAULT_RELATIONS = Relations()
+
+CTEs = list[tuple[str, exp.Expr]]
+
+
+def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relations: Relations) -> CTEs:
+    """`events_in` (the columns the rules read) and `scope` (one row per event some rule reads)."""
+    ev_cols: list[exp.Expr] = [col(CID), col("type")]
+    ev_cols.append(col(TS) if relations.events_have_micros else alias(dialect.ts_column("timestamp"), TS))
+    ev_cols += [col(p) for p in cm.event_properties]
+    ev_cols += [alias(dialect.lower(col(name)), lowered) for name, lowered in events.lowered.items()]
+    if "is_bot" in cm.event_properties:
+        # SPEC §3a: an event is a bot's only for the text 'true' in any case
+        bot = exp.EQ(this=dialect.lower(col("is_bot")), expression=exp.Literal.string("true"))
+        ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
+    return [
+        ("events_in", exp.select(*ev_cols).from_(exp.to_table(relations.events, quoted=True))),
+        ("scope", events.scope(exp.to_table("events_in"))),
+    ]
+
+
+def _with(final: exp.Expr, ctes: CTEs, dialect: SqlDialect) -> exp.Expr:
+    contact_level = {"base", *(name for name, _ in ctes if name.startswith("p"))}
+    for name, q in ctes:
+        materialize = dialect.MATERIALIZE_CONTACT_LAYERS and name in contact_level
+        final = final.with_(name, as_=q, materialized=True if materialize else None)  # type: ignore[attr-defined]
+    return final
+
+
+def build_event_rules_query(
+    cm: CompiledModel, as_of_us: int, dialect: SqlDialect, relations: Relations = DEFAULT_RELATIONS
+) -> exp.Expr:
+    """The per-contact aggregate of every single-pass rule, with the count of events read.
+
+    Complete (no ranked subqueries needed) only where the dialect has list aggregates.
+    """
+    events = EventSide(cm, dialect, as_of_us)
+    ctes = _event_ctes(events, cm, dialect, relations)
+    single = events.rule_aggregates(extra=[alias(exp.Count(this=exp.Star()), EVENT_COUNT)])
+    assert single is not None
+    return _with(single, ctes, dialect)
+
+
+def build_unknown_events_query(
+    cm: CompiledModel, as_of_us: int, dialect: SqlDialect, relations: Relations = DEFAULT_RELATIONS
+) -> exp.Expr:
+    """How many events the rules read belong to contacts that are not in the contacts."""
+    events = EventSide(cm, dialect, as_of_us)
+    ctes = _event_ctes(events, cm, dialect, relations)
+    known = exp.select(exp.Literal.number(1)).from_(
+        exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True)
+    )
+    known = known.where(exp.EQ(this=col(CID, "c"), expression=col(CID, "s")))
+    query = exp.select(exp.Count(this=exp.Star())).from_(exp.alias_(exp.to_table("scope"), "s", table=True))
+    query = query.where(exp.Not(this=exp.Exists(this=known)))
+    return _with(query, ctes, dialect)
 
 
 def build_score_query(
@@ -36,38 +102,39 @@ def build_score_query(
     relations: Relations = DEFAULT_RELATIONS,
 ) -> exp.Expr:
     events = EventSide(cm, dialect, as_of_us)
-    ev_cols: list[exp.Expr] = [col("contact_id"), col("type")]
-    ev_cols.append(col(TS) if relations.events_have_micros else alias(dialect.ts_column("timestamp"), TS))
-    ev_cols += [col(p) for p in cm.event_properties]
-    ctes: list[tuple[str, exp.Expr]] = [
-        ("events_in", exp.select(*ev_cols).from_(exp.to_table(relations.events, quoted=True))),
-        ("scope", events.scope(exp.to_table("events_in"))),
-    ]
-    single = events.rule_aggregates()
+    ctes: CTEs = []
     joins: list[str] = []
-    if single is not None:
-        ctes.append(("event_rules", single))
-        joins.append("event_rules")
-    for name, query in events.ranked_aggregates():
-        ctes.append((f"event_rule_{name}", query))
-        joins.append(f"event_rule_{name}")
-    base_cols: list[exp.Expr] = [col("contact_id", "c")]
-    base_cols += [col(f.name, "c") for f in cm.contact_fields]
-    base = exp.select(*base_cols).from_(
+    single_name = relations.event_rules or "event_rules"
+    if relations.event_rules is None:
+        ctes += _event_ctes(events, cm, dialect, relations)
+        single = events.rule_aggregates()
+        if single is not None:
+            ctes.append(("event_rules", single))
+            joins.append("event_rules")
+        for name, query in events.ranked_aggregates():
+            ctes.append((f"event_rule_{name}", query))
+            joins.append(f"event_rule_{name}")
+    else:
+        events.rule_aggregates()  # names the columns the stored aggregate holds
+        joins.append(single_name)
+    order = [col(ORDER, "c")] if relations.contacts_ordered else []
+    base = exp.select(col(CID, "c"), *(col(f.name, "c") for f in cm.contact_fields), *order).from_(
         exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True)
     )
-    plan = events.plan
     for j in joins:
         base = base.join(
-            j, on=exp.EQ(this=col("contact_id", "c"), expression=col("contact_id", j)), join_type="left"
+            exp.to_table(j, quoted=True),
+            on=exp.EQ(this=col(CID, "c"), expression=col(CID, j)),
+            join_type="left",
         )
-    for name in plan.main_columns:
-        base = base.select(col(name, "event_rules"))
-    for j in joins[1 if single is not None else 0 :]:
-        name = j[len("event_rule_") :]
-        base = base.select(col(name, j))
+    for name in events.plan.main_columns:
+        base = base.select(col(name, single_name))
+    for name in events.plan.ranked:
+        base = base.select(col(name, f"event_rule_{name}"))
     ctes.append(("base", base))
-    programs = ProgramSide(cm, events, dialect, layout, format_instant(as_of_us))
+    programs = ProgramSide(
+        cm, events, dialect, layout, format_instant(as_of_us), ordered=relations.contacts_ordered
+    )
     outputs: list[exp.Select] = []
     for i, p in enumerate(cm.programs):
         p_ctes, last = programs.ctes(i, p)
@@ -76,15 +143,18 @@ def build_score_query(
     body: exp.Expr = outputs[0]
     for o in outputs[1:]:
         body = exp.union(body, o, distinct=False)
-    final = (
-        exp.select(exp.Star()).from_(
+    final: exp.Expr
+    if relations.contacts_ordered:
+        scored = exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier("scored")))
+        final = (
+            exp.select(*(col(name) for name in layout.names))
+            .from_(scored)
+            .order_by(col(ORDER), col(PROGRAM_ORDER))
+        )
+    elif len(outputs) > 1:
+        final = exp.select(exp.Star()).from_(
             exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier("scored")))
         )
-        if len(outputs) > 1
-        else body
-    )
-    contact_level = {"base", *(name for name, _ in ctes if name.startswith("p"))}
-    for name, q in ctes:
-        materialize = dialect.MATERIALIZE_CONTACT_LAYERS and name in contact_level
-        final = final.with_(name, as_=q, materialized=True if materialize else None)  # type: ignore[attr-defined]
-    return final
+    else:
+        final = body
+    return _with(final, ctes, dialect)

@@ -9,178 +9,137 @@ WITH events_in AS (
     CAST(EPOCH_US("timestamp") AS BIGINT) AS "ts_us",
     "is_bot",
     "form",
-    "url"
+    "url",
+    LOWER("form") AS "form__lower",
+    COALESCE(LOWER("is_bot") = 'true', FALSE) AS "is_bot__"
   FROM events
 ), scope AS (
   SELECT
     "contact_id",
     "ts_us",
-    "type" = 'demo_request' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f0",
-    "type" = 'trial_start' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f1",
-    "type" = 'contact_request'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f2",
-    "type" = 'form_submit'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    )
-    AND CASE WHEN "form" IS NULL THEN FALSE ELSE LOWER("form") = LOWER('newsletter') END AS "f3",
-    "type" = 'email_click' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f4",
-    "type" = 'page_view'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    )
-    AND (
-      CAST(1767225600000000 AS BIGINT) - "ts_us"
-    ) < CAST(2592000000000 AS BIGINT)
-    AND CASE
-      WHEN "url" IS NULL
-      THEN FALSE
-      ELSE LOWER("url") LIKE LOWER('%/pricing%') ESCAPE '!'
-    END AS "f5",
-    "type" = 'download' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f6",
-    "type" = 'page_view'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    )
-    AND CASE
-      WHEN "url" IS NULL
-      THEN FALSE
-      ELSE LOWER("url") LIKE LOWER('%/careers%') ESCAPE '!'
-    END AS "f7",
-    "type" = 'form_submit'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    )
-    AND CASE
-      WHEN "form" IS NULL
-      THEN FALSE
-      ELSE LOWER("form") = LOWER('job_application')
-    END AS "f8",
-    "type" = 'unsubscribe' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f9",
-    CASE
-      WHEN "ts_us" >= 0
-      THEN "ts_us" // CAST(86400000000 AS BIGINT)
-      ELSE -(
-        (
-          -"ts_us" - 1
-        ) // CAST(86400000000 AS BIGINT)
-      ) - 1
-    END AS "w0"
-  FROM events_in
+    "m0"
+  FROM (
+    SELECT
+      "contact_id",
+      "ts_us",
+      CASE
+        WHEN "type" = 'contact_request'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(4 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'demo_request'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'download'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(64 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'email_click'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(16 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'form_submit'
+        THEN CASE
+          WHEN NOT "is_bot__"
+          AND CASE WHEN "form" IS NULL THEN FALSE ELSE "form__lower" = LOWER('newsletter') END
+          THEN CAST(8 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END | CASE
+          WHEN NOT "is_bot__"
+          AND CASE
+            WHEN "form" IS NULL
+            THEN FALSE
+            ELSE "form__lower" = LOWER('job_application')
+          END
+          THEN CAST(256 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END
+        WHEN "type" = 'page_view'
+        THEN CASE
+          WHEN NOT "is_bot__"
+          AND (
+            CAST(1767225600000000 AS BIGINT) - "ts_us"
+          ) < CAST(2592000000000 AS BIGINT)
+          AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/pricing%' ESCAPE '!' END
+          THEN CAST(32 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END | CASE
+          WHEN NOT "is_bot__"
+          AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/careers%' ESCAPE '!' END
+          THEN CAST(128 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END
+        WHEN "type" = 'trial_start'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(2 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'unsubscribe'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(512 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        ELSE CAST(0 AS BIGINT)
+      END AS "m0"
+    FROM events_in
+    WHERE
+      "ts_us" <= CAST(1767225600000000 AS BIGINT)
+  ) AS typed
   WHERE
-    "ts_us" <= CAST(1767225600000000 AS BIGINT)
-    AND "type" IN (
-      'demo_request',
-      'trial_start',
-      'contact_request',
-      'form_submit',
-      'email_click',
-      'page_view',
-      'download',
-      'unsubscribe'
-    )
+    "m0" <> CAST(0 AS BIGINT)
 ), event_rules AS (
   SELECT
     "contact_id",
-    COUNT(CASE WHEN "f0" THEN 1 END) AS "a0",
-    COUNT(CASE WHEN "f1" THEN 1 END) AS "a1",
-    COUNT(CASE WHEN "f2" THEN 1 END) AS "a2",
-    COUNT(CASE WHEN "f3" THEN 1 END) AS "a3",
-    COUNT(DISTINCT CASE WHEN "f5" THEN "w0" END) AS "a5",
-    COUNT(CASE WHEN "f7" THEN 1 END) AS "a7",
-    COUNT(CASE WHEN "f8" THEN 1 END) AS "a8",
-    COUNT(CASE WHEN "f9" THEN 1 END) AS "a9",
-    MAX(CASE WHEN "f0" OR "f1" OR "f2" OR "f3" OR "f4" OR "f5" OR "f6" THEN "ts_us" END) AS "l0"
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(1 AS BIGINT)
+      ) <> 0) AS "a0",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(2 AS BIGINT)
+      ) <> 0) AS "a1",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(4 AS BIGINT)
+      ) <> 0) AS "a2",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(8 AS BIGINT)
+      ) <> 0) AS "a3",
+    ARRAY_AGG("ts_us" ORDER BY "ts_us" DESC) FILTER(WHERE
+      (
+        "m0" & CAST(16 AS BIGINT)
+      ) <> 0) AS "a4",
+    BIT_COUNT(
+      BIT_OR(
+        CASE
+          WHEN (
+            "m0" & CAST(32 AS BIGINT)
+          ) <> 0
+          THEN CAST(1 AS BIGINT) << (
+            CAST(20454 AS BIGINT) - (
+              CASE
+                WHEN "ts_us" >= 0
+                THEN "ts_us" // CAST(86400000000 AS BIGINT)
+                ELSE -(
+                  (
+                    -"ts_us" - 1
+                  ) // CAST(86400000000 AS BIGINT)
+                ) - 1
+              END
+            )
+          )
+        END
+      )
+    ) AS "a5",
+    MAX("ts_us", 3) FILTER(WHERE
+      (
+        "m0" & CAST(64 AS BIGINT)
+      ) <> 0) AS "a6",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(128 AS BIGINT)
+      ) <> 0) AS "a7",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(256 AS BIGINT)
+      ) <> 0) AS "a8",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(512 AS BIGINT)
+      ) <> 0) AS "a9",
+    MAX("ts_us") FILTER(WHERE
+      (
+        "m0" & CAST(127 AS BIGINT)
+      ) <> 0) AS "l0"
   FROM scope
-  GROUP BY
-    "contact_id"
-), event_rule_a4 AS (
-  SELECT
-    "contact_id",
-    SUM(
-      CAST(3.0 AS DOUBLE) * CASE
-        WHEN (
-          CAST(1767225600000000 AS BIGINT) - "ts_us"
-        ) > CAST(2783808000000000 AS BIGINT)
-        THEN CAST(0.0 AS DOUBLE)
-        ELSE POWER(
-          CAST(0.5 AS DOUBLE),
-          (
-            CAST((
-              CAST(1767225600000000 AS BIGINT) - "ts_us"
-            ) AS DOUBLE) / CAST(86400000000.0 AS DOUBLE)
-          ) / CAST(30.0 AS DOUBLE)
-        )
-      END
-    ) AS "a4"
-  FROM (
-    SELECT
-      "contact_id",
-      "ts_us",
-      ROW_NUMBER() OVER (PARTITION BY "contact_id" ORDER BY "ts_us" DESC) AS "rn"
-    FROM (
-      SELECT
-        "contact_id",
-        MAX("ts_us") AS "ts_us"
-      FROM scope
-      WHERE
-        "f4"
-      GROUP BY
-        "contact_id",
-        "w0"
-    ) AS kept
-  ) AS ranked
-  WHERE
-    "rn" <= 5
-  GROUP BY
-    "contact_id"
-), event_rule_a6 AS (
-  SELECT
-    "contact_id",
-    SUM(
-      CAST(4.0 AS DOUBLE) * CASE
-        WHEN (
-          CAST(1767225600000000 AS BIGINT) - "ts_us"
-        ) > CAST(5567616000000000 AS BIGINT)
-        THEN CAST(0.0 AS DOUBLE)
-        ELSE POWER(
-          CAST(0.5 AS DOUBLE),
-          (
-            CAST((
-              CAST(1767225600000000 AS BIGINT) - "ts_us"
-            ) AS DOUBLE) / CAST(86400000000.0 AS DOUBLE)
-          ) / CAST(60.0 AS DOUBLE)
-        )
-      END
-    ) AS "a6"
-  FROM (
-    SELECT
-      "contact_id",
-      "ts_us",
-      ROW_NUMBER() OVER (PARTITION BY "contact_id" ORDER BY "ts_us" DESC) AS "rn"
-    FROM (
-      SELECT
-        "contact_id",
-        "ts_us"
-      FROM scope
-      WHERE
-        "f6"
-    ) AS kept
-  ) AS ranked
-  WHERE
-    "rn" <= 3
   GROUP BY
     "contact_id"
 ), base AS (
@@ -196,20 +155,16 @@ WITH events_in AS (
     "event_rules"."a1",
     "event_rules"."a2",
     "event_rules"."a3",
+    "event_rules"."a4",
     "event_rules"."a5",
+    "event_rules"."a6",
     "event_rules"."a7",
     "event_rules"."a8",
     "event_rules"."a9",
-    "event_rules"."l0",
-    "event_rule_a4"."a4",
-    "event_rule_a6"."a6"
+    "event_rules"."l0"
   FROM contacts AS c
   LEFT JOIN event_rules
     ON "c"."contact_id" = "event_rules"."contact_id"
-  LEFT JOIN event_rule_a4
-    ON "c"."contact_id" = "event_rule_a4"."contact_id"
-  LEFT JOIN event_rule_a6
-    ON "c"."contact_id" = "event_rule_a6"."contact_id"
 ), p0_rules AS (
   SELECT
     "contact_id",
@@ -312,7 +267,39 @@ WITH events_in AS (
       THEN CAST(0.0 AS DOUBLE)
       ELSE CAST(5.0 AS DOUBLE) * CAST(CASE WHEN COALESCE("a3", 0) > 1 THEN 1 ELSE COALESCE("a3", 0) END AS DOUBLE)
     END AS "r10",
-    COALESCE("a4", CAST(0.0 AS DOUBLE)) AS "r11",
+    COALESCE(
+      LIST_SUM(
+        LIST_TRANSFORM(
+          LIST_FILTER(
+            "a4",
+            LAMBDA x, i : i = 1
+            OR CASE
+              WHEN x >= 0
+              THEN x // CAST(86400000000 AS BIGINT)
+              ELSE -(
+                (
+                  -x - 1
+                ) // CAST(86400000000 AS BIGINT)
+              ) - 1
+            END <> CASE
+              WHEN "a4"[i - 1] >= 0
+              THEN "a4"[i - 1] // CAST(86400000000 AS BIGINT)
+              ELSE -(
+                (
+                  -"a4"[i - 1] - 1
+                ) // CAST(86400000000 AS BIGINT)
+              ) - 1
+            END
+          )[1:5],
+          LAMBDA y : CAST(3.0 AS DOUBLE) * EXP(
+            CAST((
+              y - CAST(1767225600000000 AS BIGINT)
+            ) AS DOUBLE) * CAST(2.674178937345468e-13 AS DOUBLE)
+          )
+        )
+      ),
+      CAST(0.0 AS DOUBLE)
+    ) AS "r11",
     CASE
       WHEN CASE
         WHEN COALESCE("a5", 0) = 0
@@ -326,7 +313,19 @@ WITH events_in AS (
         ELSE CAST(5.0 AS DOUBLE) * CAST(COALESCE("a5", 0) AS DOUBLE)
       END
     END AS "r12",
-    COALESCE("a6", CAST(0.0 AS DOUBLE)) AS "r13",
+    COALESCE(
+      LIST_SUM(
+        LIST_TRANSFORM(
+          "a6",
+          LAMBDA y : CAST(4.0 AS DOUBLE) * EXP(
+            CAST((
+              y - CAST(1767225600000000 AS BIGINT)
+            ) AS DOUBLE) * CAST(1.337089468672734e-13 AS DOUBLE)
+          )
+        )
+      ),
+      CAST(0.0 AS DOUBLE)
+    ) AS "r13",
     CASE
       WHEN CASE WHEN COALESCE("a7", 0) > 1 THEN 1 ELSE COALESCE("a7", 0) END = 0
       THEN CAST(0.0 AS DOUBLE)
@@ -473,50 +472,7 @@ WITH events_in AS (
       THEN "d1_raw"
       ELSE CASE
         WHEN (
-          "d1_raw" * CASE
-            WHEN CASE
-              WHEN (
-                CAST(1767225600000000 AS BIGINT) - "l0"
-              ) < CAST(2592000000000 AS BIGINT)
-              THEN 0
-              ELSE 1 + (
-                (
-                  CAST(1767225600000000 AS BIGINT) - "l0"
-                ) - CAST(2592000000000 AS BIGINT)
-              ) // CAST(2592000000000 AS BIGINT)
-            END >= 7073
-            THEN CAST(0.0 AS DOUBLE)
-            ELSE POWER(
-              CAST(0.9 AS DOUBLE),
-              CAST(CASE
-                WHEN (
-                  CAST(1767225600000000 AS BIGINT) - "l0"
-                ) < CAST(2592000000000 AS BIGINT)
-                THEN 0
-                ELSE 1 + (
-                  (
-                    CAST(1767225600000000 AS BIGINT) - "l0"
-                  ) - CAST(2592000000000 AS BIGINT)
-                ) // CAST(2592000000000 AS BIGINT)
-              END AS DOUBLE)
-            )
-          END
-        ) < CAST(30.0 AS DOUBLE)
-        THEN CAST(30.0 AS DOUBLE)
-        ELSE "d1_raw" * CASE
-          WHEN CASE
-            WHEN (
-              CAST(1767225600000000 AS BIGINT) - "l0"
-            ) < CAST(2592000000000 AS BIGINT)
-            THEN 0
-            ELSE 1 + (
-              (
-                CAST(1767225600000000 AS BIGINT) - "l0"
-              ) - CAST(2592000000000 AS BIGINT)
-            ) // CAST(2592000000000 AS BIGINT)
-          END >= 7073
-          THEN CAST(0.0 AS DOUBLE)
-          ELSE POWER(
+          "d1_raw" * POWER(
             CAST(0.9 AS DOUBLE),
             CAST(CASE
               WHEN (
@@ -530,7 +486,22 @@ WITH events_in AS (
               ) // CAST(2592000000000 AS BIGINT)
             END AS DOUBLE)
           )
-        END
+        ) < CAST(30.0 AS DOUBLE)
+        THEN CAST(30.0 AS DOUBLE)
+        ELSE "d1_raw" * POWER(
+          CAST(0.9 AS DOUBLE),
+          CAST(CASE
+            WHEN (
+              CAST(1767225600000000 AS BIGINT) - "l0"
+            ) < CAST(2592000000000 AS BIGINT)
+            THEN 0
+            ELSE 1 + (
+              (
+                CAST(1767225600000000 AS BIGINT) - "l0"
+              ) - CAST(2592000000000 AS BIGINT)
+            ) // CAST(2592000000000 AS BIGINT)
+          END AS DOUBLE)
+        )
       END
     END AS "d1"
   FROM p0_raw

@@ -9,84 +9,102 @@ WITH events_in AS (
     CAST(CAST(EXTRACT(EPOCH FROM "timestamp") * 1000000 AS BIGINT) AS BIGINT) AS "ts_us",
     "is_bot",
     "form",
-    "url"
+    "url",
+    LOWER("form") AS "form__lower",
+    LOWER("url") AS "url__lower",
+    COALESCE(LOWER("is_bot") = 'true', FALSE) AS "is_bot__"
   FROM events
 ), scope AS (
   SELECT
     "contact_id",
     "ts_us",
-    "type" = 'demo_request' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f0",
-    "type" = 'trial_start' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f1",
-    "type" = 'form_submit'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    )
-    AND CASE
-      WHEN "form" IS NULL
-      THEN FALSE
-      ELSE LOWER("form") COLLATE "C" = LOWER('newsletter') COLLATE "C"
-    END AS "f2",
-    "type" = 'email_click' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f3",
-    "type" = 'page_view'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    )
-    AND (
-      CAST(1767225600000000 AS BIGINT) - "ts_us"
-    ) < CAST(2592000000000 AS BIGINT)
-    AND CASE
-      WHEN "url" IS NULL
-      THEN FALSE
-      ELSE LOWER("url") LIKE LOWER('%/pricing%') ESCAPE '!'
-    END AS "f4",
-    "type" = 'page_view'
-    AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    )
-    AND CASE
-      WHEN "url" IS NULL
-      THEN FALSE
-      ELSE LOWER("url") LIKE LOWER('%/careers%') ESCAPE '!'
-    END AS "f5",
-    "type" = 'unsubscribe' AND NOT (
-      COALESCE(LOWER("is_bot") = 'true', FALSE)
-    ) AS "f6",
-    CASE
-      WHEN "ts_us" >= 0
-      THEN "ts_us" / CAST(86400000000 AS BIGINT)
-      ELSE -(
-        (
-          -"ts_us" - 1
-        ) / CAST(86400000000 AS BIGINT)
-      ) - 1
-    END AS "w0"
-  FROM events_in
+    "m0"
+  FROM (
+    SELECT
+      "contact_id",
+      "ts_us",
+      CASE
+        WHEN "type" = 'demo_request'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'email_click'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(8 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'form_submit'
+        THEN CASE
+          WHEN NOT "is_bot__"
+          AND CASE
+            WHEN "form" IS NULL
+            THEN FALSE
+            ELSE "form__lower" COLLATE "C" = LOWER('newsletter') COLLATE "C"
+          END
+          THEN CAST(4 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END
+        WHEN "type" = 'page_view'
+        THEN CASE
+          WHEN NOT "is_bot__"
+          AND (
+            CAST(1767225600000000 AS BIGINT) - "ts_us"
+          ) < CAST(2592000000000 AS BIGINT)
+          AND CASE
+            WHEN "url" IS NULL
+            THEN FALSE
+            ELSE "url__lower" LIKE LOWER('%/pricing%') ESCAPE '!'
+          END
+          THEN CAST(16 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END | CASE
+          WHEN NOT "is_bot__"
+          AND CASE
+            WHEN "url" IS NULL
+            THEN FALSE
+            ELSE "url__lower" LIKE LOWER('%/careers%') ESCAPE '!'
+          END
+          THEN CAST(32 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END
+        WHEN "type" = 'trial_start'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(2 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN "type" = 'unsubscribe'
+        THEN CASE WHEN NOT "is_bot__" THEN CAST(64 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        ELSE CAST(0 AS BIGINT)
+      END AS "m0"
+    FROM events_in
+    WHERE
+      "ts_us" <= CAST(1767225600000000 AS BIGINT)
+  ) AS typed
   WHERE
-    "ts_us" <= CAST(1767225600000000 AS BIGINT)
-    AND "type" IN (
-      'demo_request',
-      'trial_start',
-      'form_submit',
-      'email_click',
-      'page_view',
-      'unsubscribe'
-    )
+    "m0" <> CAST(0 AS BIGINT)
 ), event_rules AS (
   SELECT
     "contact_id",
-    COUNT(CASE WHEN "f0" THEN 1 END) AS "a0",
-    COUNT(CASE WHEN "f1" THEN 1 END) AS "a1",
-    COUNT(CASE WHEN "f2" THEN 1 END) AS "a2",
-    COUNT(CASE WHEN "f4" THEN 1 END) AS "a4",
-    COUNT(CASE WHEN "f5" THEN 1 END) AS "a5",
-    COUNT(CASE WHEN "f6" THEN 1 END) AS "a6",
-    MAX(CASE WHEN "f0" OR "f1" OR "f2" OR "f3" OR "f4" THEN "ts_us" END) AS "l0"
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(1 AS BIGINT)
+      ) <> 0) AS "a0",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(2 AS BIGINT)
+      ) <> 0) AS "a1",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(4 AS BIGINT)
+      ) <> 0) AS "a2",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(16 AS BIGINT)
+      ) <> 0) AS "a4",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(32 AS BIGINT)
+      ) <> 0) AS "a5",
+    COUNT(*) FILTER(WHERE
+      (
+        "m0" & CAST(64 AS BIGINT)
+      ) <> 0) AS "a6",
+    MAX("ts_us") FILTER(WHERE
+      (
+        "m0" & CAST(31 AS BIGINT)
+      ) <> 0) AS "l0"
   FROM scope
   GROUP BY
     "contact_id"
@@ -99,13 +117,10 @@ WITH events_in AS (
           CAST(1767225600000000 AS BIGINT) - "ts_us"
         ) > CAST(2783808000000000 AS BIGINT)
         THEN CAST(0.0 AS DOUBLE PRECISION)
-        ELSE POWER(
-          CAST(0.5 AS DOUBLE PRECISION),
-          (
-            CAST((
-              CAST(1767225600000000 AS BIGINT) - "ts_us"
-            ) AS DOUBLE PRECISION) / CAST(86400000000.0 AS DOUBLE PRECISION)
-          ) / CAST(30.0 AS DOUBLE PRECISION)
+        ELSE EXP(
+          CAST((
+            "ts_us" - CAST(1767225600000000 AS BIGINT)
+          ) AS DOUBLE PRECISION) * CAST(2.674178937345468e-13 AS DOUBLE PRECISION)
         )
       END
     ) AS "a3"
@@ -120,10 +135,20 @@ WITH events_in AS (
         MAX("ts_us") AS "ts_us"
       FROM scope
       WHERE
-        "f3"
+        (
+          "m0" & CAST(8 AS BIGINT)
+        ) <> 0
       GROUP BY
         "contact_id",
-        "w0"
+        CASE
+          WHEN "ts_us" >= 0
+          THEN "ts_us" / CAST(86400000000 AS BIGINT)
+          ELSE -(
+            (
+              -"ts_us" - 1
+            ) / CAST(86400000000 AS BIGINT)
+          ) - 1
+        END
     ) AS kept
   ) AS ranked
   WHERE

@@ -9,88 +9,102 @@ WITH events_in AS (
     CAST(UNIX_MICROS(`timestamp`) AS BIGINT) AS `ts_us`,
     `is_bot`,
     `form`,
-    `url`
+    `url`,
+    LOWER(REPLACE(`form`, 'Σ', 'σ')) AS `form__lower`,
+    LOWER(REPLACE(`url`, 'Σ', 'σ')) AS `url__lower`,
+    COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE) AS `is_bot__`
   FROM events
 ), scope AS (
   SELECT
     `contact_id`,
     `ts_us`,
-    `type` = 'demo_request'
-    AND NOT (
-      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
-    ) AS `f0`,
-    `type` = 'trial_start'
-    AND NOT (
-      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
-    ) AS `f1`,
-    `type` = 'form_submit'
-    AND NOT (
-      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
-    )
-    AND CASE
-      WHEN `form` IS NULL
-      THEN FALSE
-      ELSE LOWER(REPLACE(`form`, 'Σ', 'σ')) = LOWER(REPLACE('newsletter', 'Σ', 'σ'))
-    END AS `f2`,
-    `type` = 'email_click'
-    AND NOT (
-      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
-    ) AS `f3`,
-    `type` = 'page_view'
-    AND NOT (
-      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
-    )
-    AND (
-      CAST(1767225600000000 AS BIGINT) - `ts_us`
-    ) < CAST(2592000000000 AS BIGINT)
-    AND CASE
-      WHEN `url` IS NULL
-      THEN FALSE
-      ELSE LOWER(REPLACE(`url`, 'Σ', 'σ')) LIKE LOWER(REPLACE('%/pricing%', 'Σ', 'σ')) ESCAPE '!'
-    END AS `f4`,
-    `type` = 'page_view'
-    AND NOT (
-      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
-    )
-    AND CASE
-      WHEN `url` IS NULL
-      THEN FALSE
-      ELSE LOWER(REPLACE(`url`, 'Σ', 'σ')) LIKE LOWER(REPLACE('%/careers%', 'Σ', 'σ')) ESCAPE '!'
-    END AS `f5`,
-    `type` = 'unsubscribe'
-    AND NOT (
-      COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE)
-    ) AS `f6`,
-    CASE
-      WHEN `ts_us` >= 0
-      THEN `ts_us` DIV CAST(86400000000 AS BIGINT)
-      ELSE -(
-        (
-          -`ts_us` - 1
-        ) DIV CAST(86400000000 AS BIGINT)
-      ) - 1
-    END AS `w0`
-  FROM events_in
+    `m0`
+  FROM (
+    SELECT
+      `contact_id`,
+      `ts_us`,
+      CASE
+        WHEN `type` = 'demo_request'
+        THEN CASE WHEN NOT `is_bot__` THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN `type` = 'email_click'
+        THEN CASE WHEN NOT `is_bot__` THEN CAST(8 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN `type` = 'form_submit'
+        THEN CASE
+          WHEN NOT `is_bot__`
+          AND CASE
+            WHEN `form` IS NULL
+            THEN FALSE
+            ELSE `form__lower` = LOWER(REPLACE('newsletter', 'Σ', 'σ'))
+          END
+          THEN CAST(4 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END
+        WHEN `type` = 'page_view'
+        THEN CASE
+          WHEN NOT `is_bot__`
+          AND (
+            CAST(1767225600000000 AS BIGINT) - `ts_us`
+          ) < CAST(2592000000000 AS BIGINT)
+          AND CASE
+            WHEN `url` IS NULL
+            THEN FALSE
+            ELSE `url__lower` LIKE LOWER(REPLACE('%/pricing%', 'Σ', 'σ')) ESCAPE '!'
+          END
+          THEN CAST(16 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END | CASE
+          WHEN NOT `is_bot__`
+          AND CASE
+            WHEN `url` IS NULL
+            THEN FALSE
+            ELSE `url__lower` LIKE LOWER(REPLACE('%/careers%', 'Σ', 'σ')) ESCAPE '!'
+          END
+          THEN CAST(32 AS BIGINT)
+          ELSE CAST(0 AS BIGINT)
+        END
+        WHEN `type` = 'trial_start'
+        THEN CASE WHEN NOT `is_bot__` THEN CAST(2 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        WHEN `type` = 'unsubscribe'
+        THEN CASE WHEN NOT `is_bot__` THEN CAST(64 AS BIGINT) ELSE CAST(0 AS BIGINT) END
+        ELSE CAST(0 AS BIGINT)
+      END AS `m0`
+    FROM events_in
+    WHERE
+      `ts_us` <= CAST(1767225600000000 AS BIGINT)
+  ) AS typed
   WHERE
-    `ts_us` <= CAST(1767225600000000 AS BIGINT)
-    AND `type` IN (
-      'demo_request',
-      'trial_start',
-      'form_submit',
-      'email_click',
-      'page_view',
-      'unsubscribe'
-    )
+    `m0` <> CAST(0 AS BIGINT)
 ), event_rules AS (
   SELECT
     `contact_id`,
-    COUNT(CASE WHEN `f0` THEN 1 END) AS `a0`,
-    COUNT(CASE WHEN `f1` THEN 1 END) AS `a1`,
-    COUNT(CASE WHEN `f2` THEN 1 END) AS `a2`,
-    COUNT(CASE WHEN `f4` THEN 1 END) AS `a4`,
-    COUNT(CASE WHEN `f5` THEN 1 END) AS `a5`,
-    COUNT(CASE WHEN `f6` THEN 1 END) AS `a6`,
-    MAX(CASE WHEN `f0` OR `f1` OR `f2` OR `f3` OR `f4` THEN `ts_us` END) AS `l0`
+    COUNT(*) FILTER(WHERE
+      (
+        `m0` & CAST(1 AS BIGINT)
+      ) <> 0) AS `a0`,
+    COUNT(*) FILTER(WHERE
+      (
+        `m0` & CAST(2 AS BIGINT)
+      ) <> 0) AS `a1`,
+    COUNT(*) FILTER(WHERE
+      (
+        `m0` & CAST(4 AS BIGINT)
+      ) <> 0) AS `a2`,
+    COUNT(*) FILTER(WHERE
+      (
+        `m0` & CAST(16 AS BIGINT)
+      ) <> 0) AS `a4`,
+    COUNT(*) FILTER(WHERE
+      (
+        `m0` & CAST(32 AS BIGINT)
+      ) <> 0) AS `a5`,
+    COUNT(*) FILTER(WHERE
+      (
+        `m0` & CAST(64 AS BIGINT)
+      ) <> 0) AS `a6`,
+    MAX(`ts_us`) FILTER(WHERE
+      (
+        `m0` & CAST(31 AS BIGINT)
+      ) <> 0) AS `l0`
   FROM scope
   GROUP BY
     `contact_id`
@@ -98,20 +112,11 @@ WITH events_in AS (
   SELECT
     `contact_id`,
     SUM(
-      CAST(3.0 AS DOUBLE) * CASE
-        WHEN (
-          CAST(1767225600000000 AS BIGINT) - `ts_us`
-        ) > CAST(2783808000000000 AS BIGINT)
-        THEN CAST(0.0 AS DOUBLE)
-        ELSE POWER(
-          CAST(0.5 AS DOUBLE),
-          (
-            CAST((
-              CAST(1767225600000000 AS BIGINT) - `ts_us`
-            ) AS DOUBLE) / CAST(86400000000.0 AS DOUBLE)
-          ) / CAST(30.0 AS DOUBLE)
-        )
-      END
+      CAST(3.0 AS DOUBLE) * EXP(
+        CAST((
+          `ts_us` - CAST(1767225600000000 AS BIGINT)
+        ) AS DOUBLE) * CAST(2.674178937345468e-13 AS DOUBLE)
+      )
     ) AS `a3`
   FROM (
     SELECT
@@ -124,10 +129,20 @@ WITH events_in AS (
         MAX(`ts_us`) AS `ts_us`
       FROM scope
       WHERE
-        `f3`
+        (
+          `m0` & CAST(8 AS BIGINT)
+        ) <> 0
       GROUP BY
         `contact_id`,
-        `w0`
+        CASE
+          WHEN `ts_us` >= 0
+          THEN `ts_us` DIV CAST(86400000000 AS BIGINT)
+          ELSE -(
+            (
+              -`ts_us` - 1
+            ) DIV CAST(86400000000 AS BIGINT)
+          ) - 1
+        END
     ) AS kept
   ) AS ranked
   WHERE
@@ -360,50 +375,7 @@ WITH events_in AS (
       THEN `d1_raw`
       ELSE CASE
         WHEN (
-          `d1_raw` * CASE
-            WHEN CASE
-              WHEN (
-                CAST(1767225600000000 AS BIGINT) - `l0`
-              ) < CAST(2592000000000 AS BIGINT)
-              THEN 0
-              ELSE 1 + (
-                (
-                  CAST(1767225600000000 AS BIGINT) - `l0`
-                ) - CAST(2592000000000 AS BIGINT)
-              ) DIV CAST(2592000000000 AS BIGINT)
-            END >= 7073
-            THEN CAST(0.0 AS DOUBLE)
-            ELSE POWER(
-              CAST(0.9 AS DOUBLE),
-              CAST(CASE
-                WHEN (
-                  CAST(1767225600000000 AS BIGINT) - `l0`
-                ) < CAST(2592000000000 AS BIGINT)
-                THEN 0
-                ELSE 1 + (
-                  (
-                    CAST(1767225600000000 AS BIGINT) - `l0`
-                  ) - CAST(2592000000000 AS BIGINT)
-                ) DIV CAST(2592000000000 AS BIGINT)
-              END AS DOUBLE)
-            )
-          END
-        ) < CAST(30.0 AS DOUBLE)
-        THEN CAST(30.0 AS DOUBLE)
-        ELSE `d1_raw` * CASE
-          WHEN CASE
-            WHEN (
-              CAST(1767225600000000 AS BIGINT) - `l0`
-            ) < CAST(2592000000000 AS BIGINT)
-            THEN 0
-            ELSE 1 + (
-              (
-                CAST(1767225600000000 AS BIGINT) - `l0`
-              ) - CAST(2592000000000 AS BIGINT)
-            ) DIV CAST(2592000000000 AS BIGINT)
-          END >= 7073
-          THEN CAST(0.0 AS DOUBLE)
-          ELSE POWER(
+          `d1_raw` * POWER(
             CAST(0.9 AS DOUBLE),
             CAST(CASE
               WHEN (
@@ -417,7 +389,22 @@ WITH events_in AS (
               ) DIV CAST(2592000000000 AS BIGINT)
             END AS DOUBLE)
           )
-        END
+        ) < CAST(30.0 AS DOUBLE)
+        THEN CAST(30.0 AS DOUBLE)
+        ELSE `d1_raw` * POWER(
+          CAST(0.9 AS DOUBLE),
+          CAST(CASE
+            WHEN (
+              CAST(1767225600000000 AS BIGINT) - `l0`
+            ) < CAST(2592000000000 AS BIGINT)
+            THEN 0
+            ELSE 1 + (
+              (
+                CAST(1767225600000000 AS BIGINT) - `l0`
+              ) - CAST(2592000000000 AS BIGINT)
+            ) DIV CAST(2592000000000 AS BIGINT)
+          END AS DOUBLE)
+        )
       END
     END AS `d1`
   FROM p0_raw
