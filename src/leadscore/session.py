@@ -182,6 +182,12 @@ class Session:
         d = eng.dialect
         relations = Relations(events_have_micros=True)
         if d.LIST_AGGREGATES:
+            late = next(
+                (f.deduplicate_with for f in self.report.files if f.kind == "events" and f.deduplicate_with),
+                None,
+            )
+            if late is not None:  # drop repeated event_ids inside the pass, after the rules' filter
+                relations = Relations(events=late[0], events_have_micros=True, event_dups=late[1])
             aggregate = build_event_rules_query(self.compiled, as_of, d, relations)
             eng.executor.materialize("event_rules_agg", d.render(aggregate, pretty=False))
             stored = Relations(events_have_micros=True, event_rules="event_rules_agg", contacts_ordered=True)

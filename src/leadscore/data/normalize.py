@@ -201,12 +201,24 @@ def normalize_events(
                         "events have contact_id, type and timestamp columns (event_id recommended)")]
         )  # fmt: skip
     ts = t.instant("timestamp", cols["timestamp"])
-    cid = t.text_value("contact_id", cols["contact_id"])
-    etype = t.text_value("type", cols["type"])
     has_id = "event_id" in cols
+    # typed files whose statistics prove every required value present need no row-by-row check
+    required = ["contact_id", "type", "timestamp", *(["event_id"] if has_id else [])]
+    clean = (
+        not raw.read_errors
+        and raw.corrupt is None
+        and ts.invalid == "FALSE"
+        and ex.provably_clean(raw, required)
+    )
+
+    def key(name: str) -> str:  # proven present and non-empty: no NULLIF needed on the text
+        return t.q(name) if clean and cols[name] == "text" else t.text_value(name, cols[name])
+
+    cid = key("contact_id")
+    etype = key("type")
     # without an event_id column every row is its own event (files: named by its line)
     eid = (
-        t.text_value("event_id", cols["event_id"])
+        key("event_id")
         if has_id
         else (t.cast_text(raw.line) if raw.line else f"CAST(NULL AS {t.sql_types['text']})")
     )
@@ -236,14 +248,6 @@ def normalize_events(
     )
     ex.stage("staged_events", staged)
     report.rows = ex.count(raw.relation) + len(raw.read_errors)
-    # typed files whose statistics prove every required value present need no row-by-row check
-    required = ["contact_id", "type", "timestamp", *(["event_id"] if has_id else [])]
-    clean = (
-        not raw.read_errors
-        and raw.corrupt is None
-        and ts.invalid == "FALSE"
-        and ex.provably_clean(raw, required)
-    )
     if clean:
         report.bad_total = 0
     else:
@@ -263,23 +267,20 @@ def normalize_events(
             f"SELECT event_id, min(_order) AS first_order, count(*) - 1 AS extra FROM ({source}) s GROUP BY event_id HAVING count(*) > 1",
         )
         report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM event_dups")[0][0])
-        # an anti-join written as a left join: a plain hash join on event_id with a residual
-        # condition (a correlated NOT EXISTS makes DuckDB materialise and regroup every row)
-        join = (
-            " LEFT JOIN event_dups d ON d.event_id = s.event_id AND s._order > d.first_order"
-            if report.duplicates
-            else ""
-        )
-        where = [
-            *([] if clean else ["s._reason IS NULL"]),
-            *(["d.event_id IS NULL"] if report.duplicates else []),
-        ]
+        # the later copies go by an anti-join on event_id with a residual condition (never a
+        # correlated NOT EXISTS, which DuckDB answers by materialising and regrouping every row)
         selected = ", ".join(f"s.{n.strip()}" for n in names.split(","))
-        ex.stage(
-            out,
-            f"SELECT {selected} FROM staged_events s{join}"
-            + (f" WHERE {' AND '.join(where)}" if where else ""),
-        )
+        if report.duplicates:
+            # the good rows before deduplication, with event_id and position: a scoring query
+            # may drop the later copies itself, after its own filters (see Relations.event_dups)
+            ex.stage("events_with_copies", "SELECT * FROM staged_events" + good)
+            report.deduplicate_with = ("events_with_copies", "event_dups")
+        body = f"SELECT {selected} FROM staged_events s"
+        if report.duplicates:
+            body = t.anti_join(
+                body, "event_dups d", "d.event_id = s.event_id AND s._order > d.first_order", "d.event_id"
+            )
+        ex.stage(out, body if clean else t.and_where(body, "s._reason IS NULL"))
     elif has_id:
         # no unique input order (a table): rank within each event_id, ties by instant and type
         ranked = f"SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY _order, ts_us, type) AS _rank FROM staged_events{good}"

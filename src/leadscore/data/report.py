@@ -34,6 +34,9 @@ class FileReport:
     duplicates: int = 0  # rows whose id was already seen (events: event_id; contacts: contact_id)
     missing_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # events only: (good rows with their copies, duplicated ids) when the engine can drop the
+    # copies late, inside the scoring query
+    deduplicate_with: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

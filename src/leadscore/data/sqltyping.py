@@ -79,6 +79,17 @@ class Typing:
     def reason_head(self, expr: str) -> str:
         return f"split_part({expr}, ':', 1)"
 
+    def anti_join(self, select: str, other: str, on: str, other_key: str) -> str:
+        """`select` (a SELECT … FROM with no WHERE) without the rows that have a match in `other`.
+
+        DuckDB's ANTI JOIN lets filters on the left side be pushed below the join, so only the
+        rows that survive them are probed."""
+        return f"{select} ANTI JOIN {other} ON {on}"
+
+    @staticmethod
+    def and_where(select: str, condition: str) -> str:
+        return f"{select} {'AND' if ' WHERE ' in select else 'WHERE'} {condition}"
+
     # -- rules (shared) ---------------------------------------------------------------------
 
     def text_value(self, col: str, category: str) -> str:
@@ -171,6 +182,9 @@ class PostgresTyping(Typing):
     def regex_full(self, expr: str, pattern: str) -> str:
         return f"({expr} ~ {self.lit(pattern)})"
 
+    def anti_join(self, select: str, other: str, on: str, other_key: str) -> str:
+        return f"{select} LEFT JOIN {other} ON {on} WHERE {other_key} IS NULL"
+
     def cast_text(self, expr: str) -> str:
         return f"CAST({expr} AS TEXT)"
 
@@ -220,6 +234,9 @@ class SparkTyping(Typing):
 
     def lit(self, text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def anti_join(self, select: str, other: str, on: str, other_key: str) -> str:
+        return f"{select} LEFT ANTI JOIN {other} ON {on}"
 
     def regex_full(self, expr: str, pattern: str) -> str:
         # Java's $ also matches before a final newline; \z is the very end

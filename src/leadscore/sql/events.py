@@ -48,6 +48,7 @@ from leadscore.sql.predicates import PredicateCompiler
 
 TS = "ts_us"
 CID = "contact_id"
+ORDER = "_order"  # an event's input position (with Relations.event_dups)
 BOT = "is_bot__"  # the bot flag, computed once per event
 UNDERFLOW_HALVINGS = 1074  # 0.5 ** 1074 is the smallest double above zero
 MASK_BITS = 62  # filters per mask column (a BIGINT keeps its sign bit clear)
@@ -222,10 +223,15 @@ class EventSide:
 
     # -- CTEs ----------------------------------------------------------------------------------
 
-    def scope(self, events_relation: exp.Expr) -> exp.Select:
-        """The events any rule reads, each reduced to (contact, instant, masks)."""
+    def scope(self, events_relation: exp.Expr, dups: str | None = None) -> exp.Select:
+        """The events any rule reads, each reduced to (contact, instant, masks).
+
+        With `dups`, the later copies of repeated event_ids are dropped here, after the rules'
+        filter, so only the events a rule reads are looked up (DuckDB's ANTI JOIN).
+        """
         masks = self.mask_columns
-        inner = exp.select(col(CID), col(TS), *(alias(self._mask(m), m) for m in masks)).from_(
+        carry = [col("event_id"), col(ORDER)] if dups is not None else []
+        inner = exp.select(col(CID), col(TS), *carry, *(alias(self._mask(m), m) for m in masks)).from_(
             events_relation
         )
         types = self.cm.event_types
@@ -237,8 +243,23 @@ class EventSide:
             return inner.where(exp.and_(in_time, type_filter, copy=False))
         inner = inner.where(in_time)  # events of other types get an empty mask and drop out below
         some = exp.or_(*(exp.NEQ(this=col(m), expression=bigint(0)) for m in masks))
+        kept = exp.select(col(CID), col(TS), *(col(m) for m in masks))
+        if dups is None:
+            return kept.from_(inner.subquery("typed")).where(some)
+        read = (
+            exp.select(col(CID), col(TS), *carry, *(col(m) for m in masks))
+            .from_(inner.subquery("typed"))
+            .where(some)
+        )
+        later_copy = exp.and_(
+            exp.EQ(this=col("event_id", "d"), expression=col("event_id", "r")),
+            exp.GT(this=col(ORDER, "r"), expression=col("first_order", "d")),
+            copy=False,
+        )
         return (
-            exp.select(col(CID), col(TS), *(col(m) for m in masks)).from_(inner.subquery("typed")).where(some)
+            exp.select(*(col(c.name, "r") for c in kept.expressions))
+            .from_(read.subquery("r"))
+            .join(exp.alias_(exp.to_table(dups), "d", table=True), on=later_copy, join_type="anti")
         )
 
     def rule_aggregates(self, extra: list[exp.Expr] | None = None) -> exp.Select | None:

@@ -34,6 +34,9 @@ class Relations:
     event_rules: str | None = None
     # the contacts carry their input position (`_order`): the scores come out in that order
     contacts_ordered: bool = False
+    # the events still hold the later copies of repeated event_ids, with `event_id` and
+    # `_order`; this relation (event_id, first_order) says which to drop, after the rules' filter
+    event_dups: str | None = None
 
 
 DEFAULT_RELATIONS = Relations()
@@ -46,6 +49,8 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
     ev_cols: list[exp.Expr] = [col(CID), col("type")]
     ev_cols.append(col(TS) if relations.events_have_micros else alias(dialect.ts_column("timestamp"), TS))
     ev_cols += [col(p) for p in cm.event_properties]
+    if relations.event_dups is not None:
+        ev_cols += [col("event_id"), col(ORDER)]
     ev_cols += [alias(dialect.lower(col(name)), lowered) for name, lowered in events.lowered.items()]
     if "is_bot" in cm.event_properties:
         # SPEC §3a: an event is a bot's only for the text 'true' in any case
@@ -53,7 +58,7 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
         ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
     return [
         ("events_in", exp.select(*ev_cols).from_(exp.to_table(relations.events, quoted=True))),
-        ("scope", events.scope(exp.to_table("events_in"))),
+        ("scope", events.scope(exp.to_table("events_in"), relations.event_dups)),
     ]
 
 
