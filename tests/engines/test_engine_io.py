@@ -90,6 +90,28 @@ def test_postgres_scores_files_like_the_embedded_engine(files: Path, pg_dsn: str
     assert result.report.unknown_contact_events == 1
 
 
+def test_postgres_scores_parquet_files_like_the_embedded_engine(files: Path, pg_dsn: str) -> None:
+    """Parquet inputs carry a (file, row) position column that must survive the COPY."""
+    import duckdb
+
+    con = duckdb.connect()
+    for name in ("contacts", "events"):
+        con.execute(
+            f"COPY (SELECT * FROM read_csv('{files / name}.csv', all_varchar=true)) TO '{files / name}.parquet' (FORMAT parquet)"
+        )
+    out = files / "pg_parquet.jsonl"
+    Application().score(
+        MODEL,
+        files / "contacts.parquet",
+        files / "events.parquet",
+        AS_OF,
+        out,
+        rules=True,
+        engine=EngineOptions("postgres", pg_dsn),
+    )
+    same(rows_of(out), embedded(files))
+
+
 def test_postgres_reads_tables_and_replaces_the_output_table(files: Path, pg_dsn: str) -> None:
     import psycopg
 

@@ -127,7 +127,7 @@ def stage_file(
             con,
             # input order across part files: (file, row) as one number
             f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {LINE}, "
-            f"file_index * {1 << 40} + file_row_number AS {ORDER}{extra} FROM {rel}",
+            f"CAST(file_index * {1 << 40} + file_row_number AS BIGINT) AS {ORDER}{extra} FROM {rel}",
         )
         return bad
     text = (

@@ -47,6 +47,12 @@ def q(name: str) -> str:
 def _pg_type(t: pa.DataType) -> str:
     if pa.types.is_timestamp(t):
         return "TIMESTAMP"
+    if pa.types.is_integer(t):
+        return "BIGINT" if t.bit_width <= 32 or pa.types.is_signed_integer(t) else "NUMERIC"
+    if pa.types.is_floating(t):
+        return "DOUBLE PRECISION"
+    if pa.types.is_decimal(t):
+        return "NUMERIC"
     try:
         return _PG_TYPES[t]
     except KeyError:
