@@ -151,13 +151,13 @@ def stage_file(
 ORDER = "_pos"
 
 
-def _order_of(con: Any, relation: str) -> str:
+def order_of(con: Any, relation: str) -> str:
     """Parquet views carry their (file, row) position; text tables their line."""
     cols = {r[0] for r in run(con, f"DESCRIBE SELECT * FROM {relation}")}
     return ORDER if ORDER in cols else LINE
 
 
-def _parquet_source(path: Path) -> str | None:
+def parquet_source(path: Path) -> str | None:
     if detect_format(path) is not Format.PARQUET:
         return None
     return str(path / "*.parquet") if path.is_dir() else str(path)
@@ -166,7 +166,7 @@ def _parquet_source(path: Path) -> str | None:
 def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
     check_input(path, "contacts")
     bad = stage_file(con, path, "raw_contacts", None, set(), {"contact_id"})
-    order = _order_of(con, "raw_contacts")
+    order = order_of(con, "raw_contacts")
     raw = RawInput(
         "raw_contacts",
         str(path),
@@ -174,7 +174,7 @@ def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
         line=LINE,
         read_errors=bad,
         order_unique=True,
-        parquet=_parquet_source(path),
+        parquet=parquet_source(path),
     )
     return normalize_contacts(DuckDBExecutor(con), raw, spec)
 
@@ -189,7 +189,7 @@ def load_events(con: Any, path: Path, properties: tuple[str, ...]) -> FileReport
         set(properties),
         {"contact_id", "type", "timestamp"},
     )
-    order = _order_of(con, "raw_events")
+    order = order_of(con, "raw_events")
     raw = RawInput(
         "raw_events",
         str(path),
@@ -197,7 +197,7 @@ def load_events(con: Any, path: Path, properties: tuple[str, ...]) -> FileReport
         line=LINE,
         read_errors=bad,
         order_unique=True,
-        parquet=_parquet_source(path),
+        parquet=parquet_source(path),
     )
     return normalize_events(DuckDBExecutor(con), raw, properties)
 

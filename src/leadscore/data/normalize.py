@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from leadscore.data.badrows import collect_bad as _collect_bad
+from leadscore.data.badrows import first_failing as _first_failing
+from leadscore.data.badrows import unreadable as _unreadable
 from leadscore.data.report import MAX_LISTED, BadRow, FileReport
 from leadscore.data.sqltyping import Typing
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
@@ -68,40 +71,6 @@ class RawInput:
     corrupt: str | None = None  # a column holding the text of rows the reader could not parse
     order_unique: bool = False  # `order` tells every row apart (a file position)
     parquet: str | None = None  # the Parquet file(s) behind the relation, for their statistics
-
-
-def _first_failing(checks: list[tuple[str, str]], text_type: str) -> str:
-    """CASE WHEN <invalid> THEN <reason> … END: the first problem of a row, NULL when none."""
-    checks = [(c, r) for c, r in checks if c != "FALSE"]
-    if not checks:
-        return f"CAST(NULL AS {text_type})"
-    return "CASE " + " ".join(f"WHEN {cond} THEN {reason}" for cond, reason in checks) + " END"
-
-
-def _collect_bad(ex: Executor, report: FileReport, staged: str, raw: RawInput, id_col: str) -> None:
-    total = int(ex.rows(f"SELECT count(*) FROM {staged} WHERE _reason IS NOT NULL")[0][0])
-    report.bad_total = total + len(raw.read_errors)
-    for b in raw.read_errors:
-        report.bad_by_reason[b.reason.split(":")[0]] += 1
-    listed = list(raw.read_errors)
-    if total:
-        found = ex.rows(
-            f"SELECT _line, {id_col}, _reason FROM {staged} WHERE _reason IS NOT NULL ORDER BY _order, {id_col} LIMIT {MAX_LISTED}"
-        )
-        for line, ident, reason in found:
-            if line is None and ident is not None:
-                reason = f"{id_col} '{ident}': {reason}"
-            listed.append(BadRow(report.file, int(line or 0), reason))
-        for reason, n in ex.rows(
-            f"SELECT {ex.typing.reason_head('_reason')}, count(*) FROM {staged} WHERE _reason IS NOT NULL GROUP BY 1"
-        ):
-            report.bad_by_reason[reason] += int(n)
-    listed.sort(key=lambda b: b.line)
-    report.bad = listed[:MAX_LISTED]
-
-
-def _unreadable(raw: RawInput) -> list[tuple[str, str]]:
-    return [(f"{raw.corrupt} IS NOT NULL", "'the reader could not parse this row'")] if raw.corrupt else []
 
 
 def _order_sql(raw: RawInput, fallback: str) -> str:

@@ -1,0 +1,51 @@
+"""Bad rows found in SQL, the same way for every input kind (contacts, events, outcomes, feedback).
+
+A staged relation carries `_line`, `_order` and `_reason` (NULL for a good row, else why the row
+is bad: the first failing check of :func:`first_failing`). :func:`collect_bad` counts the bad
+rows, counts them by reason and lists the first ones with their file and line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from leadscore.data.report import MAX_LISTED, BadRow, FileReport
+
+if TYPE_CHECKING:
+    from leadscore.data.normalize import Executor, RawInput
+
+
+def first_failing(checks: list[tuple[str, str]], text_type: str) -> str:
+    """CASE WHEN <invalid> THEN <reason> … END: the first problem of a row, NULL when none."""
+    checks = [(c, r) for c, r in checks if c != "FALSE"]
+    if not checks:
+        return f"CAST(NULL AS {text_type})"
+    return "CASE " + " ".join(f"WHEN {cond} THEN {reason}" for cond, reason in checks) + " END"
+
+
+def unreadable(raw: RawInput) -> list[tuple[str, str]]:
+    """The check for rows the reader could not parse (tables read by an engine's own reader)."""
+    return [(f"{raw.corrupt} IS NOT NULL", "'the reader could not parse this row'")] if raw.corrupt else []
+
+
+def collect_bad(ex: Executor, report: FileReport, staged: str, raw: RawInput, id_col: str) -> None:
+    """Fill `report`'s bad-row counts and its first MAX_LISTED bad rows from `staged`."""
+    total = int(ex.rows(f"SELECT count(*) FROM {staged} WHERE _reason IS NOT NULL")[0][0])
+    report.bad_total = total + len(raw.read_errors)
+    for b in raw.read_errors:
+        report.bad_by_reason[b.reason.split(":")[0]] += 1
+    listed = list(raw.read_errors)
+    if total:
+        found = ex.rows(
+            f"SELECT _line, {id_col}, _reason FROM {staged} WHERE _reason IS NOT NULL ORDER BY _order, {id_col} LIMIT {MAX_LISTED}"
+        )
+        for line, ident, reason in found:
+            if line is None and ident is not None:
+                reason = f"{id_col} '{ident}': {reason}"
+            listed.append(BadRow(report.file, int(line or 0), reason))
+        for reason, n in ex.rows(
+            f"SELECT {ex.typing.reason_head('_reason')}, count(*) FROM {staged} WHERE _reason IS NOT NULL GROUP BY 1"
+        ):
+            report.bad_by_reason[reason] += int(n)
+    listed.sort(key=lambda b: b.line)
+    report.bad = listed[:MAX_LISTED]
