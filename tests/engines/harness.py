@@ -75,3 +75,41 @@ def duckdb_rows(
     model: Model, contacts: Sequence[Contact], events: Sequence[Event], as_of: int, rules: bool = True
 ) -> list[dict[str, Any]]:
     return duckdb_runner().rows(model, contacts, events, as_of, rules)
+
+
+def moments_table(moments: Sequence[tuple[str, int]]) -> Any:
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            "contact_id": pa.array([c for c, _ in moments], pa.string()),
+            "moment": pa.array([m for _, m in moments], pa.int64()),
+        }
+    )
+
+
+def rows_at_moments(
+    runner: EngineRunner,
+    model: Model,
+    contacts: Sequence[Contact],
+    events: Sequence[Event],
+    moments: Sequence[tuple[str, int]],
+) -> list[dict[str, Any]]:
+    """Score every (contact, moment) pair in one query (as a backtest replay does)."""
+    from leadscore.sql.query import Relations, build_score_query
+
+    cm, ct, et = _tables(model, contacts, events)
+    engine = runner.engine if runner.engine is not None else runner.factory()
+    try:
+        engine.load_arrow("contacts", ct)
+        engine.load_arrow("events", et)
+        engine.load_arrow("moments", moments_table(moments))
+        sql = engine.dialect.render(
+            build_score_query(cm, layout(model, True), None, engine.dialect, Relations(moments="moments")),
+            pretty=False,
+        )
+        rows: list[dict[str, Any]] = engine.fetch_arrow(sql).to_pylist()
+        return rows
+    finally:
+        if runner.engine is None:
+            engine.close()

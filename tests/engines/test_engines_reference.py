@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from leadscore.records import Contact
 from leadscore.reference import score_rows
 from tests.engines.equivalence import assert_rows_equal, model_from_dict
+from tests.engines.harness import rows_at_moments
 from tests.engines.per_engine import for_each_engine
 from tests.strategies import (
     AS_OF,
@@ -175,3 +176,39 @@ def _text_operators(runner: Any, op: str, operand: str, field: str, cs: bool, da
     model = model_from_dict(single_rule_model({"id": "r", "when": leaf, "points": 1}))
     assume(model is not None)
     check(runner, model, data.draw(condition_contacts(leaf, n=16)), [], AS_OF)
+
+
+@for_each_engine(globals(), "many_moments", mdict=model_dict(), data=st.data())
+def _many_moments(runner: Any, mdict: dict[str, Any], data: Any) -> None:
+    """Scoring at many moments in one query equals the reference at each moment (backtests)."""
+
+    model = model_from_dict(mdict)
+    assume(model is not None)
+    contacts, events = data.draw(dataset(AS_OF, model_durations(mdict)))
+    instants = sorted({e.ts for e in events} | {AS_OF, AS_OF - 86_400_000_000})
+    moments = [
+        (c.contact_id, m)
+        for c in contacts
+        for m in data.draw(st.lists(st.sampled_from(instants), min_size=1, max_size=4, unique=True))
+    ]
+    got = rows_at_moments(runner, model, contacts, events, moments)
+    by_moment: dict[int, list[tuple[str, int]]] = {}
+    for cid, m in moments:
+        by_moment.setdefault(m, []).append((cid, m))
+    for m, pairs in by_moment.items():
+        ids = {cid for cid, _ in pairs}
+        expected = list(
+            score_rows(model, [c for c in contacts if c.contact_id in ids], events, m, rules=True)
+        )
+        actual = [
+            {k: v for k, v in r.items() if k != "moment"} | {"as_of": e_as_of(m)}
+            for r in got
+            if r["moment"] == m
+        ]
+        assert_rows_equal(actual, expected)
+
+
+def e_as_of(m: int) -> str:
+    from leadscore.durations import format_instant
+
+    return format_instant(m)

@@ -49,6 +49,7 @@ from leadscore.sql.predicates import PredicateCompiler
 TS = "ts_us"
 CID = "contact_id"
 ORDER = "_order"  # an event's input position (with Relations.event_dups)
+MOMENT = "moment"  # the instant of scoring, when scoring at many moments
 BOT = "is_bot__"  # the bot flag, computed once per event
 UNDERFLOW_HALVINGS = 1074  # 0.5 ** 1074 is the smallest double above zero
 MASK_BITS = 62  # filters per mask column (a BIGINT keeps its sign bit clear)
@@ -104,7 +105,7 @@ def case_insensitive_fields(cm: CompiledModel, dialect: SqlDialect) -> list[str]
 
 
 class EventSide:
-    def __init__(self, cm: CompiledModel, dialect: SqlDialect, as_of_us: int) -> None:
+    def __init__(self, cm: CompiledModel, dialect: SqlDialect, as_of_us: int | None) -> None:
         self.cm = cm
         self.d = dialect
         self.as_of = as_of_us
@@ -128,20 +129,32 @@ class EventSide:
             self.plan.bits[f] = (f"m{n // MASK_BITS}", n % MASK_BITS)
 
     @property
+    def many(self) -> bool:
+        """Scoring at many moments (a `moments` relation) rather than at one literal T."""
+        return self.as_of is None
+
+    def T(self) -> exp.Expr:  # the T of SPEC §3
+        """The moment of scoring: a literal, or each row's `moment` when scoring at many moments."""
+        return bigint(self.as_of) if self.as_of is not None else col(MOMENT)
+
+    def keys(self) -> list[exp.Expr]:
+        return [col(CID), col(MOMENT)] if self.many else [col(CID)]
+
+    @property
     def mask_columns(self) -> list[str]:
         return sorted({m for m, _ in self.plan.bits.values()}, key=lambda m: int(m[1:]))
 
     # -- expressions --------------------------------------------------------------------------
 
     def age_us(self, ts: exp.Expr) -> exp.Expr:
-        return paren(exp.Sub(this=bigint(self.as_of), expression=ts))
+        return paren(exp.Sub(this=self.T(), expression=ts))
 
     def weight(self, half_life_us: int, ts: exp.Expr) -> exp.Expr:
         """w(a) = 0.5 ** (a / h) = exp(−(T − ts) · ln 2 / h), with ages in exact microseconds."""
         rate = math.log(2.0) / half_life_us
         w = exp.Exp(
             this=exp.Mul(
-                this=to_double(paren(exp.Sub(this=ts.copy(), expression=bigint(self.as_of)))),
+                this=to_double(paren(exp.Sub(this=ts.copy(), expression=self.T()))),
                 expression=double(rate),
             )
         )
@@ -223,31 +236,49 @@ class EventSide:
 
     # -- CTEs ----------------------------------------------------------------------------------
 
-    def scope(self, events_relation: exp.Expr, dups: str | None = None) -> exp.Select:
+    def scope(
+        self, events_relation: exp.Expr, dups: str | None = None, moments: str | None = None
+    ) -> exp.Select:
         """The events any rule reads, each reduced to (contact, instant, masks).
 
         With `dups`, the later copies of repeated event_ids are dropped here, after the rules'
-        filter, so only the events a rule reads are looked up (DuckDB's ANTI JOIN).
+        filter, so only the events a rule reads are looked up (DuckDB's ANTI JOIN). Scoring at
+        many moments, each event appears once for every moment of its contact at or after it.
         """
         masks = self.mask_columns
         carry = [col("event_id"), col(ORDER)] if dups is not None else []
-        inner = exp.select(col(CID), col(TS), *carry, *(alias(self._mask(m), m) for m in masks)).from_(
-            events_relation
+        at = [col(MOMENT)] if self.many else []
+        source: exp.Expr = events_relation
+        in_time: exp.Expr = exp.LTE(this=col(TS), expression=self.T())
+        inner = exp.select(col(CID), col(TS), *at, *carry, *(alias(self._mask(m), m) for m in masks)).from_(
+            source
         )
+        if self.many:
+            assert moments is not None, "scoring at many moments needs a moments relation"
+            when = exp.select(alias(col(CID), "moment_contact"), col(MOMENT)).from_(
+                exp.to_table(moments, quoted=True)
+            )
+            on = exp.and_(
+                exp.EQ(this=col(CID), expression=col("moment_contact")),
+                exp.LTE(this=col(TS), expression=col(MOMENT)),
+                copy=False,
+            )
+            inner = inner.join(when.subquery("at_moment"), on=on, join_type="inner")
+            in_time = boolean(True)
         types = self.cm.event_types
-        in_time = exp.LTE(this=col(TS), expression=bigint(self.as_of))
         type_filter = (
             exp.In(this=col("type"), expressions=[string(t) for t in types]) if types else boolean(False)
         )
         if not masks:
             return inner.where(exp.and_(in_time, type_filter, copy=False))
-        inner = inner.where(in_time)  # events of other types get an empty mask and drop out below
+        if not self.many:
+            inner = inner.where(in_time)  # events of other types get an empty mask and drop out below
         some = exp.or_(*(exp.NEQ(this=col(m), expression=bigint(0)) for m in masks))
-        kept = exp.select(col(CID), col(TS), *(col(m) for m in masks))
+        kept = exp.select(col(CID), col(TS), *at, *(col(m) for m in masks))
         if dups is None:
             return kept.from_(inner.subquery("typed")).where(some)
         read = (
-            exp.select(col(CID), col(TS), *carry, *(col(m) for m in masks))
+            exp.select(col(CID), col(TS), *at, *carry, *(col(m) for m in masks))
             .from_(inner.subquery("typed"))
             .where(some)
         )
@@ -265,7 +296,7 @@ class EventSide:
     def rule_aggregates(self, extra: list[exp.Expr] | None = None) -> exp.Select | None:
         """One GROUP BY over the scope: every aggregate that needs no separate ranking."""
         self.plan.main_columns.clear()
-        cols: list[exp.Expr] = [col(CID), *(extra or [])]
+        cols: list[exp.Expr] = [*self.keys(), *(extra or [])]
         for agg, name in self.plan.aggregates.items():
             e = self._single_pass(agg)
             if e is not None:
@@ -274,9 +305,9 @@ class EventSide:
         for filters, name in self.plan.activities.items():
             cols.append(alias(self._filtered(exp.Max(this=col(TS)), self.has_any(filters)), name))
             self.plan.main_columns.append(name)
-        if len(cols) == 1:
+        if len(cols) == len(self.keys()):
             return None
-        return exp.select(*cols).from_("scope").group_by(col(CID))
+        return exp.select(*cols).from_("scope").group_by(*self.keys())
 
     @staticmethod
     def _filtered(agg: exp.Expr, cond: exp.Expr) -> exp.Expr:
@@ -321,7 +352,7 @@ class EventSide:
     def window_span(self, agg: EventAggregate) -> int | None:
         """How many once_per windows can hold counted events (None: unbounded, or more than 63)."""
         within = agg.filter.within_us
-        if within is None or agg.once_per_us is None:
+        if within is None or agg.once_per_us is None or self.as_of is None:
             return None
         oldest = self.as_of - within + 1  # the oldest instant `within` admits
         span = floor_div(self.as_of, agg.once_per_us) - floor_div(oldest, agg.once_per_us) + 1
@@ -401,33 +432,33 @@ class EventSide:
             if agg.once_per_us is not None:
                 win = self.window_id(agg.once_per_us, col(TS))
                 source = (
-                    exp.select(col(CID), alias(exp.Max(this=col(TS)), TS))
+                    exp.select(*self.keys(), alias(exp.Max(this=col(TS)), TS))
                     .from_("scope")
                     .where(flag)
-                    .group_by(col(CID), win)
+                    .group_by(*self.keys(), win)
                 )
             else:
-                source = exp.select(col(CID), col(TS)).from_("scope").where(flag)
+                source = exp.select(*self.keys(), col(TS)).from_("scope").where(flag)
             contribution = exp.Mul(this=double(agg.points), expression=self.weight(agg.half_life_us, col(TS)))
             if agg.aggregation is Aggregation.TOP_N:
                 assert agg.limit is not None
                 rank = exp.Window(
                     this=exp.RowNumber(),
-                    partition_by=[col(CID)],
+                    partition_by=self.keys(),
                     order=exp.Order(expressions=[exp.Ordered(this=col(TS), desc=True)]),
                 )
-                ranked = exp.select(col(CID), col(TS), alias(rank, "rn")).from_(source.subquery("kept"))
+                ranked = exp.select(*self.keys(), col(TS), alias(rank, "rn")).from_(source.subquery("kept"))
                 query = (
-                    exp.select(col(CID), alias(exp.Sum(this=contribution), name))
+                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name))
                     .from_(ranked.subquery("ranked"))
                     .where(exp.LTE(this=col("rn"), expression=integer(agg.limit)))
-                    .group_by(col(CID))
+                    .group_by(*self.keys())
                 )
             else:
                 query = (
-                    exp.select(col(CID), alias(exp.Sum(this=contribution), name))
+                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name))
                     .from_(source.subquery("kept"))
-                    .group_by(col(CID))
+                    .group_by(*self.keys())
                 )
             out.append((name, query))
             self.plan.ranked.append(name)

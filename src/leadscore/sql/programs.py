@@ -43,7 +43,7 @@ from leadscore.sql.build import (
     to_double,
 )
 from leadscore.sql.dialects import SqlDialect
-from leadscore.sql.events import EventSide
+from leadscore.sql.events import MOMENT, EventSide
 from leadscore.sql.predicates import PredicateCompiler
 
 
@@ -123,6 +123,8 @@ class ProgramSide:
         cols: list[exp.Expr] = [col("contact_id"), alias(self.preds.compile(p.applies_to), "applies")]
         if self.ordered:
             cols.append(col(ORDER))
+        if self.events.many:
+            cols.append(col(MOMENT))
         cols += [alias(self.preds.compile(g), f"g{i}") for i, (_, g) in enumerate(p.gates)]
         if p.encoded:
             cols.append(alias(self.segment(p.segment), "segment_digit"))
@@ -213,7 +215,7 @@ class ProgramSide:
         if plan is None or activity is None:
             return raw
         last = col(activity)
-        idle = paren(exp.Sub(this=bigint(self.events.as_of), expression=last.copy()))
+        idle = paren(exp.Sub(this=self.events.T(), expression=last.copy()))
         steps = case(
             (exp.LT(this=idle.copy(), expression=bigint(plan.after_us)), integer(0)),
             default=exp.Add(
@@ -271,7 +273,7 @@ class ProgramSide:
             elif name == "model_version":
                 e = string(self.cm.version)
             elif name == "as_of":
-                e = string(self.as_of_label)
+                e = string(self.as_of_label) if not self.events.many else null(VARCHAR)  # see `moment`
             elif name.startswith("rule:"):
                 rid = name[len("rule:") :]
                 e = col(rule_cols[rid]) if rid in rule_cols else null(DOUBLE)
@@ -280,6 +282,8 @@ class ProgramSide:
             select.append(alias(e, name))
         if self.ordered:
             select += [col(ORDER), alias(integer(index), PROGRAM_ORDER)]
+        if self.events.many:
+            select.append(col(MOMENT))  # UTC microseconds: the moment each row is scored at
         return exp.select(*select).from_(scores_cte).where(col("applies"))
 
     def band(self, bands: tuple[BandPlan, ...], value: exp.Expr) -> exp.Expr:

@@ -16,7 +16,7 @@ from leadscore.durations import format_instant
 from leadscore.output.columns import Layout
 from leadscore.sql.build import alias, col
 from leadscore.sql.dialects import SqlDialect
-from leadscore.sql.events import BOT, CID, TS, EventSide
+from leadscore.sql.events import BOT, CID, MOMENT, TS, EventSide
 from leadscore.sql.programs import ORDER, PROGRAM_ORDER, ProgramSide
 
 EVENT_COUNT = "n_events"  # events read per contact (in the per-contact aggregate)
@@ -37,6 +37,8 @@ class Relations:
     # the events still hold the later copies of repeated event_ids, with `event_id` and
     # `_order`; this relation (event_id, first_order) says which to drop, after the rules' filter
     event_dups: str | None = None
+    # score at many moments: (contact_id, moment) rows, moment in UTC microseconds (as_of None)
+    moments: str | None = None
 
 
 DEFAULT_RELATIONS = Relations()
@@ -58,7 +60,7 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
         ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
     return [
         ("events_in", exp.select(*ev_cols).from_(exp.to_table(relations.events, quoted=True))),
-        ("scope", events.scope(exp.to_table("events_in"), relations.event_dups)),
+        ("scope", events.scope(exp.to_table("events_in"), relations.event_dups, relations.moments)),
     ]
 
 
@@ -71,7 +73,7 @@ def _with(final: exp.Expr, ctes: CTEs, dialect: SqlDialect) -> exp.Expr:
 
 
 def build_event_rules_query(
-    cm: CompiledModel, as_of_us: int, dialect: SqlDialect, relations: Relations = DEFAULT_RELATIONS
+    cm: CompiledModel, as_of_us: int | None, dialect: SqlDialect, relations: Relations = DEFAULT_RELATIONS
 ) -> exp.Expr:
     """The per-contact aggregate of every single-pass rule, with the count of events read.
 
@@ -85,7 +87,7 @@ def build_event_rules_query(
 
 
 def build_unknown_events_query(
-    cm: CompiledModel, as_of_us: int, dialect: SqlDialect, relations: Relations = DEFAULT_RELATIONS
+    cm: CompiledModel, as_of_us: int | None, dialect: SqlDialect, relations: Relations = DEFAULT_RELATIONS
 ) -> exp.Expr:
     """How many events the rules read belong to contacts that are not in the contacts."""
     events = EventSide(cm, dialect, as_of_us)
@@ -102,7 +104,7 @@ def build_unknown_events_query(
 def build_score_query(
     cm: CompiledModel,
     layout: Layout,
-    as_of_us: int,
+    as_of_us: int | None,
     dialect: SqlDialect,
     relations: Relations = DEFAULT_RELATIONS,
 ) -> exp.Expr:
@@ -123,23 +125,30 @@ def build_score_query(
         events.rule_aggregates()  # names the columns the stored aggregate holds
         joins.append(single_name)
     order = [col(ORDER, "c")] if relations.contacts_ordered else []
-    base = exp.select(col(CID, "c"), *(col(f.name, "c") for f in cm.contact_fields), *order).from_(
+    at = [col(MOMENT, "m")] if events.many else []
+    base = exp.select(col(CID, "c"), *(col(f.name, "c") for f in cm.contact_fields), *order, *at).from_(
         exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True)
     )
-    for j in joins:
+    if events.many:
+        # one row per contact and moment
+        assert relations.moments is not None, "scoring at many moments needs a moments relation"
         base = base.join(
-            exp.to_table(j, quoted=True),
-            on=exp.EQ(this=col(CID, "c"), expression=col(CID, j)),
-            join_type="left",
+            exp.alias_(exp.to_table(relations.moments, quoted=True), "m", table=True),
+            on=exp.EQ(this=col(CID, "c"), expression=col(CID, "m")),
+            join_type="inner",
         )
+    for j in joins:
+        on: exp.Expr = exp.EQ(this=col(CID, "c"), expression=col(CID, j))
+        if events.many:
+            on = exp.and_(on, exp.EQ(this=col(MOMENT, "m"), expression=col(MOMENT, j)), copy=False)
+        base = base.join(exp.to_table(j, quoted=True), on=on, join_type="left")
     for name in events.plan.main_columns:
         base = base.select(col(name, single_name))
     for name in events.plan.ranked:
         base = base.select(col(name, f"event_rule_{name}"))
     ctes.append(("base", base))
-    programs = ProgramSide(
-        cm, events, dialect, layout, format_instant(as_of_us), ordered=relations.contacts_ordered
-    )
+    label = format_instant(as_of_us) if as_of_us is not None else ""
+    programs = ProgramSide(cm, events, dialect, layout, label, ordered=relations.contacts_ordered)
     outputs: list[exp.Select] = []
     for i, p in enumerate(cm.programs):
         p_ctes, last = programs.ctes(i, p)
