@@ -320,7 +320,7 @@ class EventSide:
             return self._filtered(exp.Count(this=exp.Star()), flag)
         if kind is Aggregation.WINDOWS:
             assert agg.once_per_us is not None
-            if self.d.BIT_AGGREGATES and self.window_span(agg) is not None:
+            if self.d.BIT_AGGREGATES and self.as_of is not None and self.window_span(agg) is not None:
                 # at most 63 windows (within / once_per): a bit per window, counted in one pass
                 here = bigint(floor_div(self.as_of, agg.once_per_us))
                 k = exp.Sub(this=here, expression=paren(self.window_id(agg.once_per_us, col(TS))))
