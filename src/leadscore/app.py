@@ -21,7 +21,10 @@ from leadscore.sql.dialects import get_dialect
 from leadscore.sql.query import build_score_query
 
 if TYPE_CHECKING:
+    from leadscore.backtest.run import BacktestReport
     from leadscore.demo.workspace import DemoResult
+    from leadscore.review.evaluate import EvaluationRequest
+    from leadscore.review.report import EvaluationReport
 
 __all__ = ["Application", "EngineOptions", "Inputs", "ScoreResult"]
 
@@ -149,7 +152,52 @@ class Application:
             session.close()
             self.progress.done()
 
+    # -- the review loop ----------------------------------------------------------------------
+
+    def evaluate(
+        self, model_path: Path, contacts: Path, events: Path | None, request: EvaluationRequest
+    ) -> EvaluationReport:
+        """Score every contact as of the cutoff, label it by the horizon, measure the model (DuckDB)."""
+        from leadscore.review.evaluate import evaluate
+
+        # bad rows of all four files are checked together (request.strict), so open leniently
+        session = self.open(model_path, Inputs(contacts=contacts, events=events))
+        try:
+            return evaluate(session, request, self.progress.step)
+        finally:
+            session.close()
+            self.progress.done()
+
     # -- the demo -------------------------------------------------------------------------------
+
+    def backtest(
+        self,
+        models: list[Path],
+        contacts: Path,
+        events: Path | None,
+        start: int,
+        end: int,
+        outcomes: Path | None = None,
+        tick_us: int = 86_400_000_000,
+        sample: int | None = None,
+    ) -> BacktestReport:
+        """Replay two or more model versions over [start, end]: new MQLs per month, and moves."""
+        from leadscore.backtest.run import run_backtest
+
+        versions = [(str(path), load_model(path)) for path in models]
+        try:
+            return run_backtest(
+                versions,
+                Inputs(contacts=contacts, events=events),
+                start,
+                end,
+                tick_us,
+                outcomes,
+                sample,
+                self.progress.step,
+            )
+        finally:
+            self.progress.done()
 
     def demo(self, directory: Path, contacts: int = 5000, seed: int = 7, force: bool = False) -> DemoResult:
         from leadscore.data.loading import run, scalar

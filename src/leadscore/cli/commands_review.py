@@ -1,0 +1,191 @@
+"""The review loop's commands: evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from leadscore.cli import render
+from leadscore.cli.main import EVENTS, MODEL, QUIET, app, handle_errors
+from leadscore.diagnostics import LeadscoreError
+
+REPORT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text", ".md": "text"}
+
+
+def _instant(value: str, option: str) -> int:
+    from leadscore.durations import parse_instant
+
+    try:
+        return parse_instant(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+def _duration(value: str) -> object:
+    from leadscore.durations import Duration
+
+    try:
+        return Duration.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--horizon") from None
+
+
+def report_format(fmt: str | None, out: Path | None) -> str:
+    if fmt is not None:
+        return fmt
+    if out is None:
+        return "text"
+    found = REPORT_FORMATS.get(out.suffix.lower())
+    if found is None:
+        raise LeadscoreError.simple(
+            "R003",
+            f"cannot tell the report format from the name {out.name}",
+            "end it in .html, .json or .txt, or give --format",
+        )
+    return found
+
+
+def _write(out: Path, text: str) -> None:
+    if not out.parent.exists():
+        raise LeadscoreError.simple(
+            "R004",
+            f"the folder {out.parent} does not exist",
+            "create it first, or write the report elsewhere",
+        )
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)  # readers never see half a report
+
+
+@click.command()
+@MODEL
+@click.option(
+    "--contacts",
+    "-c",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Contacts: CSV, Parquet or JSON Lines with a contact_id column (and created_at, when known).",
+)
+@EVENTS
+@click.option(
+    "--outcomes",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Outcomes: contact_id, outcome (sal, sql, opportunity, won, lost, disqualified), timestamp (optional: label only), value, reason.",
+)
+@click.option(
+    "--feedback",
+    type=click.Path(path_type=Path),
+    help="Sales feedback: contact_id, verdict (accepted or rejected), reason, note, timestamp.",
+)
+@click.option(
+    "--cutoff",
+    required=True,
+    metavar="INSTANT",
+    help="Score as of this moment (ISO 8601; naive is UTC): only the events up to it count.",
+)
+@click.option(
+    "--horizon",
+    required=True,
+    metavar="DURATION",
+    help="How long after the cutoff an outcome counts as a conversion: 90d, 12w, …",
+)
+@click.option(
+    "--positive",
+    default="sql,opportunity,won",
+    show_default=True,
+    metavar="OUTCOMES",
+    help="The outcomes that count as converting, separated by commas.",
+)
+@click.option("--program", help="Only this program (default: every program of the model).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    help="text for a terminal, json for programs, html for a report with charts. Default: from --out's name, else text.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Write the report to this file (.html, .json or .txt) instead of standard output.",
+)
+@click.option("--strict", is_flag=True, help="Any bad input row (in any of the files) is an error.")
+@QUIET
+@handle_errors
+def evaluate(
+    model: Path,
+    contacts: Path,
+    events: Path | None,
+    outcomes: Path,
+    feedback: Path | None,
+    cutoff: str,
+    horizon: str,
+    positive: str,
+    program: str | None,
+    fmt: str | None,
+    out: Path | None,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """Evaluate the model against what happened after a cutoff.
+
+    Scores every contact as of --cutoff with only the events up to it, and labels it by what
+    happened in the --horizon after it: a contact converts when it reaches one of the --positive
+    outcomes in (cutoff, cutoff + horizon]. Contacts that had already converted at the cutoff,
+    and contacts created after it, are left out. Outcomes without a timestamp count as labels.
+
+    Reports: average points of converters and non-converters; ROC AUC; gains and lift at the top
+    10 % and 20 %; conversion per decile, band and matrix cell; the MQL funnel; sales acceptance
+    of MQLs (with --feedback); each rule's firings, lift and a suggestion; and the low-scored
+    leads that converted and the high-scored ones that did not, with their journeys.
+
+    \b
+      leadscore evaluate -m model.yaml -c contacts.csv -e events.csv --outcomes outcomes.csv \\
+          --cutoff 2026-08-01 --horizon 90d --out report.html
+    """
+    from leadscore.review.evaluate import EvaluationRequest
+
+    kind = report_format(fmt, out)
+    request = EvaluationRequest(
+        outcomes=outcomes,
+        cutoff=_instant(cutoff, "--cutoff"),
+        horizon=_duration(horizon),  # type: ignore[arg-type]
+        positive=tuple(positive.split(",")),
+        feedback=feedback,
+        program=program,
+        strict=strict,
+    )
+    report = app(quiet).evaluate(model, contacts, events, request)
+    if kind == "json":
+        text = json.dumps(report.to_json(), indent=2) + "\n"
+    elif kind == "html":
+        from leadscore.review.html import render_html
+
+        text = render_html(report)
+    else:
+        from leadscore.review.text import render as render_text
+
+        text = render_text(report)
+    if kind != "json" or out is not None:
+        render.diagnostics(report.diagnostics)  # bad input rows are always reported
+    if out is None:
+        sys.stdout.write(text)
+        return
+    _write(out, text)
+    if not quiet:
+        for p in report.programs:
+            lift = next((t.lift for t in p.top if abs(t.share - 0.1) < 1e-9), None)
+            click.secho(
+                f"program {p.program}: {p.population.evaluated:,} contacts, {p.population.converters:,} converters, "
+                f"AUC {'—' if p.auc is None else f'{p.auc:.3f}'}, "
+                f"lift at the top 10 % {'—' if lift is None else f'{lift:.2f}×'}",
+                err=True,
+            )
+        click.secho(f"wrote the {kind} report to {out} in {report.seconds:.1f} s", fg="green", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(evaluate)
