@@ -158,12 +158,19 @@ def cli() -> None:
     """
 
 
-from leadscore.cli import commands_demo, commands_model, commands_review, commands_score  # noqa: E402
+from leadscore.cli import (  # noqa: E402
+    commands_backtest,
+    commands_demo,
+    commands_model,
+    commands_review,
+    commands_score,
+)
 
 commands_demo.register(cli)
 commands_model.register(cli)
 commands_score.register(cli)
 commands_review.register(cli)
+commands_backtest.register(cli)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ class DuckDBEngine(Engine):
 
         self.con: Any = duckdb.connect(database)
         run(self.con, "SET TimeZone = 'UTC'")
+        run(self.con, "SET enable_progress_bar = false")  # leadscore shows its own progress
         if threads:
             run(self.con, f"SET threads = {int(threads)}")
         if memory_limit:
