@@ -62,8 +62,8 @@ def surprising(
     prop_cols = "".join(f", {_q(p)}" for p in props)
     events: dict[str, list[JourneyEvent]] = defaultdict(list)
     totals: dict[str, int] = defaultdict(int)
-    for cid, etype, ts, *values in ex.rows(
-        f"""SELECT contact_id, type, ts_us{prop_cols} FROM (
+    for cid, etype, ts, n, *values in ex.rows(
+        f"""SELECT contact_id, type, ts_us, _n{prop_cols} FROM (
                 SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY ts_us DESC, event_id DESC) AS _k,
                        count(*) OVER (PARTITION BY contact_id) AS _n
                 FROM events WHERE contact_id IN ({ids}) AND ts_us <= {window.cutoff}) e
@@ -71,9 +71,6 @@ def surprising(
     ):
         shown_props = {p: str(v) for p, v in zip(props, values, strict=True) if v is not None}
         events[str(cid)].append(JourneyEvent(format_instant(int(ts)), str(etype), shown_props))
-    for cid, n in ex.rows(
-        f"SELECT contact_id, count(*) FROM events WHERE contact_id IN ({ids}) AND ts_us <= {window.cutoff} GROUP BY 1"
-    ):
         totals[str(cid)] = int(n)
     outcomes: dict[str, list[JourneyOutcome]] = defaultdict(list)
     for cid, outcome, ts, value, reason in ex.rows(

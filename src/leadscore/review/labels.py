@@ -53,7 +53,7 @@ def label_contacts(ex: Executor, window: Window) -> None:
         f"""SELECT contact_id,
                 bool_or({pos} AND ts_us IS NOT NULL AND ts_us <= {window.cutoff}) AS before_cutoff,
                 bool_or({pos} AND {window.inside()}) AS converted,
-                bool_or({pos} AND ts_us > {window.cutoff} AND ts_us <= {window.end}) AS dated,
+                bool_or({pos} AND coalesce(ts_us > {window.cutoff} AND ts_us <= {window.end}, false)) AS dated,
                 max(CASE WHEN {window.inside()} THEN CASE outcome {stage} ELSE 0 END END) AS reached
             FROM outcomes GROUP BY contact_id""",
     )
