@@ -180,22 +180,26 @@ class Application:
         outcomes: Path | None = None,
         tick_us: int = 86_400_000_000,
         sample: int | None = None,
+        evaluation: EvaluationRequest | None = None,
     ) -> BacktestReport:
-        """Replay two or more model versions over [start, end]: new MQLs per month, and moves."""
+        """Replay two or more model versions over [start, end]: new MQLs per month, and moves;
+        with `evaluation`, each version is also evaluated (side by side in the report)."""
         from leadscore.backtest.run import run_backtest
+        from leadscore.review.evaluate import evaluate
 
         versions = [(str(path), load_model(path)) for path in models]
+        inputs = Inputs(contacts=contacts, events=events)
         try:
-            return run_backtest(
-                versions,
-                Inputs(contacts=contacts, events=events),
-                start,
-                end,
-                tick_us,
-                outcomes,
-                sample,
-                self.progress.step,
-            )
+            report = run_backtest(versions, inputs, start, end, tick_us, outcomes, sample, self.progress.step)
+            for path in models if evaluation is not None else []:
+                assert evaluation is not None
+                self.progress.step(f"evaluating {path}")
+                session = self.open(path, inputs)
+                try:
+                    report.evaluations.append(evaluate(session, evaluation, self.progress.step))
+                finally:
+                    session.close()
+            return report
         finally:
             self.progress.done()
 

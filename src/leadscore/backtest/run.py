@@ -67,6 +67,7 @@ class BacktestReport:
     outcomes_used: int = 0
     outcomes_without_time: int = 0
     notes: list[str] = field(default_factory=list)
+    evaluations: list[Any] = field(default_factory=list)  # one EvaluationReport per version, with --cutoff
 
     def months(self) -> list[str]:
         return sorted({m for v in self.versions for t in v.new_mqls.values() for m in t.per_month})
@@ -226,6 +227,7 @@ def to_json(report: BacktestReport) -> dict[str, Any]:
             }
             for v in report.versions
         ],
+        "evaluations": [e.to_json() for e in report.evaluations],
         "comparisons": [
             {
                 "before": c.before,

@@ -71,6 +71,24 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> int:
     type=click.IntRange(1),
     help="Replay only this many contacts (a fixed, deterministic sample) on large data.",
 )
+@click.option(
+    "--cutoff",
+    metavar="DATE",
+    callback=_instant,
+    help="Also evaluate each version as of this moment against the outcomes (see `leadscore evaluate`).",
+)
+@click.option(
+    "--horizon",
+    default="90d",
+    show_default=True,
+    help="With --cutoff: the window after the cutoff in which a conversion counts.",
+)
+@click.option(
+    "--positive",
+    default="sql,opportunity,won",
+    show_default=True,
+    help="With --cutoff: the outcomes that count as a conversion.",
+)
 @QUIET
 @format_option
 @handle_errors
@@ -83,6 +101,9 @@ def backtest(
     end: int,
     tick: int,
     sample: int | None,
+    cutoff: int | None,
+    horizon: str,
+    positive: str,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -91,7 +112,8 @@ def backtest(
     Every contact is scored at every evaluation moment of the period — each event's arrival and
     each daily tick — under each version, and the stage state machine (lead → MQL, recycling,
     outcomes) is replayed. Shows how many MQLs each version would have produced per month, and
-    which contacts end the period in another band, matrix cell or stage.
+    which contacts end the period in another band, matrix cell or stage. With --cutoff, each
+    version is also evaluated against the outcomes (AUC, lift, conversion by band), side by side.
 
     \b
       leadscore backtest -m model_v1.yaml -m model_v2.yaml -c contacts.csv -e events.csv \\
@@ -102,7 +124,25 @@ def backtest(
 
     make_inputs(contacts, events, None, None, None)
     assert contacts is not None
-    report = app(quiet).backtest(list(models), contacts, events, start, end, outcomes, tick, sample)
+    evaluation = None
+    if cutoff is not None:
+        from leadscore.diagnostics import LeadscoreError
+        from leadscore.durations import Duration
+        from leadscore.review.evaluate import EvaluationRequest
+
+        if outcomes is None:
+            raise LeadscoreError.simple(
+                "B003", "--cutoff evaluates against outcomes, but none were given", "add --outcomes FILE"
+            )
+        try:
+            window = Duration.parse(horizon)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--horizon") from None
+        wanted = tuple(p.strip().lower() for p in positive.split(",") if p.strip())
+        evaluation = EvaluationRequest(outcomes=outcomes, cutoff=cutoff, horizon=window, positive=wanted)
+    report = app(quiet).backtest(
+        list(models), contacts, events, start, end, outcomes, tick, sample, evaluation
+    )
     if fmt == "json":
         click.echo(json.dumps(to_json(report), indent=2))
         return
