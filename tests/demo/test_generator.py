@@ -88,12 +88,12 @@ def test_same_seed_gives_identical_files_and_another_seed_different_ones(tmp_pat
     a = generate(tmp_path / "a", contacts=300, seed=11)
     b = generate(tmp_path / "b", contacts=300, seed=11)
     c = generate(tmp_path / "c", contacts=300, seed=12)
-    for name in ("contacts.csv", "events.csv", "outcomes.csv"):
+    for name in ("contacts.csv", "events.csv", "outcomes.csv", "feedback.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
         assert (tmp_path / "a" / name).read_bytes() != (tmp_path / "c" / name).read_bytes()
     assert a == DemoData(
         tmp_path / "a" / "contacts.csv", tmp_path / "a" / "events.csv", tmp_path / "a" / "outcomes.csv",
-        a.contacts, a.events, a.outcomes, END, a.duplicates,
+        a.contacts, a.events, a.outcomes, END, a.duplicates, tmp_path / "a" / "feedback.csv", a.feedback,
     )  # fmt: skip
     assert (a.contacts, a.events, a.outcomes) == (b.contacts, b.events, b.outcomes)
     assert c.contacts == 300
@@ -266,6 +266,26 @@ def test_outcomes_form_a_funnel_after_the_behaviour(
             t = parse_instant(e["timestamp"])
             first_step[e["contact_id"]] = min(first_step.get(e["contact_id"], t), t)
     assert all(steps[0][0] > first_step[c] for c, steps in by_contact.items() if c in first_step)
+
+
+def test_feedback_is_the_verdict_at_the_handover(full: tuple[DemoData, float]) -> None:
+    data = full[0]
+    assert data.feedback_csv is not None
+    feedback = read(data.feedback_csv)
+    assert data.feedback == len(feedback) > 0
+    first: dict[str, dict[str, str]] = {}
+    for r in sorted(read(data.outcomes_csv), key=lambda r: parse_instant(r["timestamp"])):
+        first.setdefault(r["contact_id"], r)
+    # one verdict per lead handed over: accepted when it became a SAL, rejected (with the
+    # disqualification reason) when sales disqualified it straight away
+    assert [f["contact_id"] for f in feedback] == list(dict.fromkeys(f["contact_id"] for f in feedback))
+    for f in feedback:
+        o = first[f["contact_id"]]
+        assert f["timestamp"] == o["timestamp"]
+        assert (f["verdict"], f["reason"]) == (
+            ("accepted", "") if o["outcome"] == "sal" else ("rejected", o["reason"])
+        )
+    assert {"accepted", "rejected"} == {f["verdict"] for f in feedback}
 
 
 @pytest.mark.parametrize("path", [DEMO_MODEL, STARTER_MODEL])

@@ -82,6 +82,12 @@ def demo(directory: Path, contacts: int, seed: int, force: bool, quiet: bool) ->
             f"change a rule's points in {result.model}, then score again:",
             f"leadscore score {base} --as-of {result.as_of} --out {shlex.quote(str(result.scores))}",
         ),
+        (
+            "check the model against the outcomes (an HTML report):",
+            f"leadscore evaluate {base} --outcomes {shlex.quote(str(d.outcomes_csv))}"
+            + (f" --feedback {shlex.quote(str(d.feedback_csv))}" if d.feedback_csv else "")
+            + f" --cutoff 2026-08-01 --horizon 90d --out {shlex.quote(str(result.directory / 'report.html'))}",
+        ),
         ("see the SQL it runs:", f"leadscore compile -m {shlex.quote(str(result.model))}"),
         ("start your own model:", "leadscore init my-scoring"),
     ]

@@ -1,7 +1,7 @@
 """A deterministic, realistic B2B marketing funnel for `leadscore demo`.
 
-`generate(out_dir)` writes `contacts.csv`, `events.csv` and `outcomes.csv`: the same seed gives
-byte-identical files. Only the standard library is used (one `random.Random(seed)`), and the
+`generate(out_dir)` writes `contacts.csv`, `events.csv`, `outcomes.csv` and `feedback.csv` (sales'
+verdict on each lead handed over): the same seed gives byte-identical files. Only the standard library is used (one `random.Random(seed)`), and the
 default size (5,000 contacts, well over 100,000 events) takes a couple of seconds.
 
 The data has the rough edges of a real export: unknown fields, non-ASCII names, timestamps
@@ -32,6 +32,15 @@ CONTACT_COLUMNS = (
 )  # fmt: skip
 EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp", "url", "form", "campaign", "device", "is_bot")
 OUTCOME_COLUMNS = ("contact_id", "outcome", "timestamp", "value", "reason")
+FEEDBACK_COLUMNS = ("contact_id", "verdict", "reason", "note", "timestamp")
+NOTES = (
+    "",
+    "",
+    "",
+    "called twice, no answer",
+    "asked for a call back next quarter",
+    "spoke to the team lead",
+)
 
 JOB_SEEKER_SHARE = 0.05
 OFFSET_SHARE = 0.10  # events written with a local offset instead of Z
@@ -55,6 +64,8 @@ class DemoData:
     outcomes: int
     as_of: str  # the `end` instant, ISO 8601 UTC
     duplicates: int = 0  # rows repeating an earlier event_id
+    feedback_csv: Path | None = None
+    feedback: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,10 +120,29 @@ def generate(
     n_outcomes = _write_csv(
         paths[2], OUTCOME_COLUMNS, ([ids[n], o[1], _iso(o[0]), o[2], o[3]] for _, n, o in outcome_rows)
     )
+    feedback_csv = out_dir / "feedback.csv"
+    n_feedback = _write_csv(feedback_csv, FEEDBACK_COLUMNS, _feedback_rows(seed, outcome_rows, ids))
     return DemoData(
         *paths, contacts=len(contact_rows), events=n_events, outcomes=n_outcomes,
         as_of=format_instant(end_us), duplicates=n_events - len(events),
+        feedback_csv=feedback_csv, feedback=n_feedback,
     )  # fmt: skip
+
+
+def _feedback_rows(
+    seed: int, outcome_rows: list[tuple[int, int, Outcome]], ids: list[str]
+) -> Iterator[list[str]]:
+    """Sales' verdict when a lead is handed over: accepted (it became a SAL) or rejected (it was
+    disqualified straight away, with the reason). Its own random stream leaves the other files as
+    they were."""
+    rng = random.Random(seed * 7919 + 1)
+    seen: set[int] = set()
+    for ts, n, (_, outcome, _, reason) in outcome_rows:  # in time order: the first is the handover
+        if n in seen or outcome not in ("sal", "disqualified"):
+            continue
+        seen.add(n)
+        verdict = "accepted" if outcome == "sal" else "rejected"
+        yield [ids[n], verdict, reason if verdict == "rejected" else "", rng.choice(NOTES), _iso(ts)]
 
 
 def _plan(rng: random.Random, contacts: int, start: int, end: int) -> list[_Planned]:
