@@ -77,6 +77,11 @@ def _order_sql(raw: RawInput, fallback: str) -> str:
     return raw.order if raw.order is not None else fallback
 
 
+def _keep(ex: Executor) -> Any:
+    """How the canonical relations are kept: stored where the engine re-reads inputs slowly."""
+    return ex.materialize if getattr(ex, "store_canonical", False) else ex.stage
+
+
 def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str = "contacts") -> FileReport:
     t = ex.typing
     report = FileReport(raw.source, "contacts")
@@ -138,7 +143,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
             )
         where = [*([] if clean else [good]), *(["d.contact_id IS NULL"] if report.duplicates else [])]
         body = f"SELECT {selected} FROM staged_contacts s{join if report.duplicates else ''}"
-        ex.stage(out, body + (f" WHERE {' AND '.join(where)}" if where else ""))
+        _keep(ex)(out, body + (f" WHERE {' AND '.join(where)}" if where else ""))
     else:
         ranked = (
             "SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY _order) AS _rank, "
@@ -249,14 +254,14 @@ def normalize_events(
             body = t.anti_join(
                 body, "event_dups d", "d.event_id = s.event_id AND s._order > d.first_order", "d.event_id"
             )
-        ex.stage(out, body if clean else t.and_where(body, "s._reason IS NULL"))
+        _keep(ex)(out, body if clean else t.and_where(body, "s._reason IS NULL"))
     elif has_id:
         # no unique input order (a table): rank within each event_id, ties by instant and type
         ranked = f"SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY _order, ts_us, type) AS _rank FROM staged_events{good}"
         report.duplicates = int(ex.rows(f"SELECT count(*) FROM ({ranked}) r WHERE _rank > 1")[0][0])
         ex.materialize(out, f"SELECT {names} FROM ({ranked}) r WHERE _rank = 1")
     else:
-        ex.stage(out, f"SELECT {names} FROM staged_events{good}")
+        _keep(ex)(out, f"SELECT {names} FROM staged_events{good}")
     report.loaded = report.rows - report.bad_total - report.duplicates
     return report
 

@@ -73,6 +73,7 @@ def _category(dtype: Any) -> str:
 
 class SparkExecutor:
     typing: Typing = SparkTyping()
+    store_canonical = True  # the scoring query reads `events` several times
 
     def __init__(self, spark: Any) -> None:
         self.spark = spark
@@ -100,7 +101,9 @@ class SparkExecutor:
             old.unpersist()
 
     def stage(self, name: str, select: str) -> None:
-        self.materialize(name, select)
+        # a view: Spark re-reads columnar inputs cheaply, and the raw rows whose ids are
+        # generated (CSV, JSON Lines) are persisted once when they are read
+        self.spark.sql(select).createOrReplaceTempView(name)
 
     def count(self, relation: str) -> int:
         return int(self.rows(f"SELECT count(*) FROM {relation}")[0][0])
@@ -201,7 +204,14 @@ class SparkEngine(Engine):
         if wanted is not None:
             keep = [c for c in df.columns if c in wanted or c.startswith("_")]
             df = df.select(*keep)
-        return df, RawInput("", location, order=order, line=line, corrupt=corrupt)
+        if fmt is not Format.PARQUET:
+            # monotonically_increasing_id() is computed anew on every read: keep one reading
+            from pyspark import StorageLevel
+
+            df = df.persist(StorageLevel.MEMORY_AND_DISK)
+            df.count()
+        # positions tell rows apart: (file, row) for Parquet, a generated id otherwise
+        return df, RawInput("", location, order=order, line=line, corrupt=corrupt, order_unique=True)
 
     @staticmethod
     def _flatten_properties(df: Any, props: set[str]) -> Any:
