@@ -21,8 +21,14 @@ from leadscore.sql.dialects import get_dialect
 from leadscore.sql.query import build_score_query
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from leadscore.backtest.run import BacktestReport
     from leadscore.demo.workspace import DemoResult
+    from leadscore.history.sources import ModelDiff
+    from leadscore.history.status import ModelStatus
+    from leadscore.history.table import HistoryTable
+    from leadscore.history.versions import ModelVersion
     from leadscore.review.evaluate import EvaluationRequest
     from leadscore.review.report import EvaluationReport
 
@@ -56,6 +62,36 @@ class Application:
         d = get_dialect(dialect)
         sql = d.render(build_score_query(cm, layout(loaded.model, rules), as_of, d))
         return _compile_header(loaded, cm, dialect, as_of) + sql + ";\n"
+
+    # -- model history and reviews --------------------------------------------------------------
+
+    def model_versions(
+        self, model_path: Path | None = None, versions: Path | None = None
+    ) -> list[ModelVersion]:
+        """The versions of a model: the git history of `model_path`, or the files in `versions`."""
+        from leadscore.history.sources import load_versions
+
+        return load_versions(model_path, versions)
+
+    def history(self, model_path: Path | None = None, versions: Path | None = None) -> HistoryTable:
+        """The versions side by side: rules and settings as rows, versions as columns."""
+        from leadscore.history.table import build_table
+
+        return build_table(self.model_versions(model_path, versions))
+
+    def diff(
+        self, a: str | None, b: str | None, model_path: Path | None = None, versions: Path | None = None
+    ) -> ModelDiff:
+        """What changed from version `a` to `b` (files, labels or commits; see history.sources)."""
+        from leadscore.history.sources import diff
+
+        return diff(a, b, model_path, versions)
+
+    def review_status(self, model_path: Path, today: date) -> ModelStatus:
+        """When the review of the model in use is due, as of `today` (UTC)."""
+        from leadscore.history.status import model_status
+
+        return model_status(model_path, load_model(model_path).model, today)
 
     # -- data and scoring -----------------------------------------------------------------------
 

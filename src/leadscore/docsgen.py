@@ -18,7 +18,7 @@ from typing import Any, get_args
 import click
 from pydantic import BaseModel
 
-from leadscore.model.base import ID_PATTERN, NAME_PATTERN
+from leadscore.model.base import DAY_PATTERN, ID_PATTERN, NAME_PATTERN
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (src/leadscore/docsgen.py)
 DOCS = ROOT / "docs"
@@ -60,6 +60,7 @@ Value types used below:
 - **id**: letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_` (`main`, `demo-request`).
 - **name**: a letter, then letters, digits and `_` (dimension and category names: `fit`, `target_market`).
 - **duration**: a whole number followed by `h`, `d` or `w` (`12h`, `30d`, `2w`); exact hours, not calendar days.
+- **date**: a calendar day written `YYYY-MM-DD` (`2026-01-15`), without quotes.
 - **number**: an integer or a decimal (`10`, `2.5`, `-15`).
 - **text**: a YAML string. YAML 1.2 rules apply: `NO` is the text `NO`, not `false`.
 - **`true`/`false`**: a YAML boolean; `yes`, `no`, `on` and `off` are text.
@@ -135,7 +136,13 @@ def type_text(s: dict[str, Any]) -> str:
         return f"mapping of name → {type_text(values)}" if isinstance(values, dict) else "mapping"
     if kind == "string":
         pattern = str(s.get("pattern", ""))
-        named = {ID_PATTERN: "id", NAME_PATTERN: "name", "^[0-9]+[hdw]$": "duration", "": "text"}
+        named = {
+            ID_PATTERN: "id",
+            NAME_PATTERN: "name",
+            "^[0-9]+[hdw]$": "duration",
+            "": "text",
+            DAY_PATTERN: "date",
+        }
         if pattern.endswith("%$"):
             return "percentage such as `10%`"
         if pattern.endswith("% of mql$"):

@@ -161,6 +161,7 @@ def cli() -> None:
 from leadscore.cli import (  # noqa: E402
     commands_backtest,
     commands_demo,
+    commands_history,
     commands_model,
     commands_review,
     commands_score,
@@ -170,6 +171,7 @@ commands_demo.register(cli)
 commands_model.register(cli)
 commands_score.register(cli)
 commands_review.register(cli)
+commands_history.register(cli)
 commands_backtest.register(cli)
 
 

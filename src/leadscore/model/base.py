@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
@@ -154,6 +155,34 @@ NonNegativeDuration = Annotated[
             "description": "A duration: a whole number and h, d or w (0d allowed).",
         }
     ),
+]
+
+
+DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _day(value: Any) -> date:
+    """A calendar date written YYYY-MM-DD (YAML 1.2 reads an unquoted 2026-01-15 as text)."""
+    if isinstance(value, date):
+        return value
+    hint = "write the date as YYYY-MM-DD, such as 2026-01-15"
+    if not isinstance(value, str):
+        raise problem(
+            "date", f"expected a date such as 2026-01-15, got {_describe(value)}", hint=hint, code="E203"
+        )
+    if not re.fullmatch(DAY_PATTERN, value.strip()):
+        raise problem("date", f"'{value}' is not a date", hint=hint)
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise problem("date", f"'{value}' is not a date on the calendar", hint=hint) from None
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_day),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DAY_PATTERN, "examples": ["2026-01-15"]}),
 ]
 
 

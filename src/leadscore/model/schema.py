@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from leadscore.model.base import Id, PositiveDuration, Strict, describe, number_text, problem
+from leadscore.model.base import Day, Id, PositiveDuration, Strict, describe, number_text, problem
 from leadscore.model.dimension import Band, Decay, DecayBy, Dimension, Floor
 from leadscore.model.program import Encoded, EncodedFormat, Gate, MqlStage, Program, Segment, Stages
 from leadscore.model.rules import BehaviourRule, Category, FitRule, Rule
@@ -54,6 +54,16 @@ class Review(Strict):
         None, description="First review this long after the model went live."
     )
     every: PositiveDuration | None = Field(None, description="Then a review at this interval.")
+    since: Day | None = Field(
+        None,
+        description="The day this version went live (YYYY-MM-DD); the schedule counts from it. "
+        "Default: the date of the first version with the current `version` (see `leadscore status`).",
+    )
+    last_review: Day | None = Field(
+        None,
+        description="The day of the last review (YYYY-MM-DD). Reviews due on or before it count as "
+        "done; `leadscore status` reports the next one.",
+    )
 
 
 class Model(Strict):
@@ -64,6 +74,11 @@ class Model(Strict):
     description: str | None = None
     author: str | None = Field(None, description="Who wrote this version.")
     change_note: str | None = Field(None, description="What changed in this version and why.")
+    date: Day | None = Field(
+        None,
+        description="When this version was made (YYYY-MM-DD), shown by `leadscore history`. "
+        "Default: the commit date in git, else the file's modification time.",
+    )
     review: Review | None = Field(None, description="Review reminders.")
     fields: dict[str, FieldType] = Field(
         default_factory=dict, description="Typed contact fields (others are text)."
