@@ -65,10 +65,10 @@ def test_rule_cells_and_their_marks(table: HistoryTable) -> None:
     assert careers.what == 'page_view where url matches "*/careers*"'
 
     saas = row(table, "saas", "market")
-    # The points stay +15; only the condition changes in v4, so the note says so.
+    # The points stay +15; only the condition changes in v4, so the note says what it was.
     assert [c.text for c in saas.cells] == ["+15", "+15", "", "+15"]
     assert marks(saas) == ["same", "same", "invalid", "changed"]
-    assert saas.cells[3].note == "condition changed"
+    assert saas.cells[3].note == "condition was: industry in [software, saas]"
     assert saas.what == "industry in [software, saas, fintech]"  # from the newest version
 
 
@@ -119,7 +119,12 @@ def test_csv_is_the_review_spreadsheet(table: HistoryTable) -> None:
     assert body[("interest", "pricing")] == ["+5 <30d", "+8 <30d (was +5 <30d)", "(invalid)", "+8 <30d"]
     assert body[("interest", "demo")] == ["", "+20 ! (new)", "(invalid)", "+20 !"]
     assert body[("negative", "careers")] == ["-10 ×1", "(removed)", "(invalid)", ""]
-    assert body[("market", "saas")] == ["+15", "+15", "(invalid)", "+15 (condition changed)"]
+    assert body[("market", "saas")] == [
+        "+15",
+        "+15",
+        "(invalid)",
+        "+15 (condition was: industry in [software, saas])",
+    ]
     # One row per rule and setting: 7 rules, 1 gate, 2 dimension budgets, bands, decay,
     # 2 category budgets (market, interest), the MQL threshold and 1 trigger = 16, after the
     # 6 version rows.

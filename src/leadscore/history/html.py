@@ -20,7 +20,8 @@ th, td { border: 1px solid #d1d9e0; padding: 4px 8px; text-align: left; vertical
 thead th { position: sticky; top: 0; background: #f6f8fa; }
 th.item { min-width: 10em; }
 td.what { color: #59636e; max-width: 28em; font-size: 12px; }
-td.v { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.v { min-width: 7em; max-width: 16em; font-variant-numeric: tabular-nums; }
+tr.meta td { min-width: 7em; }
 tr.group th { background: #eef1f4; font-weight: 600; }
 tr.setting th { font-style: italic; font-weight: normal; }
 tr.meta th, tr.meta td { background: #fbfbfc; font-size: 12px; }

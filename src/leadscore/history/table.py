@@ -33,15 +33,18 @@ class Cell:
     change: Change
     was: str | None = None  # the previous version's text, for a changed cell
     fields: tuple[str, ...] = ()  # what changed in a rule: ("points", "where")
+    was_what: str | None = None  # what the rule or gate looked at before, when that changed
 
     @property
     def note(self) -> str:
-        """How a changed cell differs from the previous version: `was +10`, `condition changed`."""
+        """How a changed cell differs: `was +10`, `condition was: industry in [software, saas]`."""
         if self.change != "changed":
             return ""
         parts = [f"was {self.was}"] if self.was is not None and self.was != self.text else []
-        unseen = [_UNSEEN[f] for f in self.fields if f in _UNSEEN]
-        if unseen:
+        unseen = list(dict.fromkeys(_UNSEEN[f] for f in self.fields if f in _UNSEEN))
+        if self.was_what is not None:
+            parts.append(f"condition was: {self.was_what}")
+        elif unseen:
             parts.append(" and ".join(unseen) + " changed")
         return "; ".join(parts) or "changed"
 
@@ -211,8 +214,9 @@ def _compare(before: Value, now: Value, first: bool, kind: str) -> Cell:
         keys = dict.fromkeys([*before.key, *now.key])
         changed = tuple(k for k in keys if before.key.get(k) != now.key.get(k))
     if kind == "gate":
-        return Cell(now.text, "changed", was=before.text, fields=("when",))
-    return Cell(now.text, "changed", was=before.text, fields=changed)
+        changed = ("when",)
+    was_what = before.what if before.what != now.what and kind in ("rule", "gate") else None
+    return Cell(now.text, "changed", was=before.text, fields=changed, was_what=was_what)
 
 
 def _text(text: str) -> Value:
