@@ -1,6 +1,10 @@
 """Run one contender once, in this (fresh) process, and print one JSON line with its figures.
 
-    python bench/contender.py {leadscore|handwritten|loop} CONTACTS EVENTS OUT [--max-events N]
+    python bench/contender.py {leadscore|evaluate|handwritten|loop} CONTACTS EVENTS OUT [--max-events N]
+
+`evaluate` runs `leadscore evaluate` as the command does (the evaluation, then the HTML and JSON
+reports written to OUT and OUT.json), with outcomes.parquet and feedback.parquet beside CONTACTS,
+the cutoff at the scoring instant and a 90-day horizon.
 
 `seconds` is the wall time of the scoring call alone (read the inputs, score, write OUT), after
 the imports; `process_seconds` includes the interpreter start and the imports. `peak_rss_bytes`
@@ -25,9 +29,39 @@ sys.path.insert(0, str(HERE))
 from workload import AS_OF, AS_OF_US  # noqa: E402
 
 
+def _evaluate(contacts: Path, events: Path, out: Path) -> dict[str, object]:
+    import json as json_
+
+    from leadscore.app import Application
+    from leadscore.durations import Duration
+    from leadscore.review.evaluate import EvaluationRequest
+    from leadscore.review.html import render_html
+
+    request = EvaluationRequest(
+        outcomes=contacts.parent / "outcomes.parquet",
+        feedback=contacts.parent / "feedback.parquet",
+        cutoff=AS_OF_US,
+        horizon=Duration.parse("90d"),
+    )
+    t0 = time.perf_counter()
+    report = Application().evaluate(HERE / "model.yaml", contacts, events, request)
+    out.write_text(render_html(report), encoding="utf-8")
+    out.with_suffix(".json").write_text(json_.dumps(report.to_json()), encoding="utf-8")
+    seconds = time.perf_counter() - t0
+    p = report.programs[0]
+    return {
+        "seconds": seconds,
+        "evaluated": p.population.evaluated,
+        "converters": p.population.converters,
+        "auc": p.auc,
+        "lift_top10": p.top[0].lift,
+        "html_bytes": out.stat().st_size,
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("name", choices=["leadscore", "handwritten", "loop"])
+    ap.add_argument("name", choices=["leadscore", "evaluate", "handwritten", "loop"])
     ap.add_argument("contacts")
     ap.add_argument("events")
     ap.add_argument("out")
@@ -56,6 +90,9 @@ def main() -> int:
             "load_report": result.report.to_json(),
             "leadscore_module": str(Path(leadscore.__file__).parent),
         }
+    elif args.name == "evaluate":
+        extra = _evaluate(Path(args.contacts), Path(args.events), Path(args.out))
+        seconds = float(extra.pop("seconds"))  # type: ignore[arg-type]
     elif args.name == "handwritten":
         import handwritten
 

@@ -3,6 +3,10 @@
     .venv/bin/python bench/run.py            # 1M contacts, 20M events, then 40M for the scaling check
     .venv/bin/python bench/run.py --quick    # 100k contacts, 2M events (and 4M): a smoke run
 
+It also times `leadscore evaluate` (score as of a cutoff, label by a 90-day horizon, every report
+figure, the HTML and JSON reports) on the 1x workload, interleaved with the scoring runs, and
+checks the target "evaluate takes at most 2x the time of scoring" (--skip-evaluate to leave out).
+
 Every run of every contender is a fresh process (bench/contender.py) that reads the same Parquet
 files (bench/workload.py, generated once and cached in bench/.cache/) and writes the same output
 columns as Parquet to a temporary folder. leadscore and the hand-written query run --repeat times,
@@ -33,13 +37,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from workload import ensure_workload  # noqa: E402
+from workload import ensure_outcomes, ensure_workload  # noqa: E402
 
 TOLERANCE = 1e-6
 TARGET_RATIO_HANDWRITTEN = 1.0  # leadscore / hand-written ≤ 1.0
 TARGET_LOOP_FACTOR = 5.0  # loop / leadscore ≥ 5
 TARGET_PEAK_GB = 6.0  # leadscore's peak RSS ≤ 6 GB (10^9 bytes)
 TARGET_DOUBLING = 2.2  # time(2× events) / time(1× events) ≤ 2.2
+TARGET_EVALUATE = 2.0  # time(evaluate) / time(score) ≤ 2.0, same data, same run
 LOOP_BUDGET_SECONDS = 600  # above this (estimated), the loop runs on a prefix and is extrapolated
 
 
@@ -131,18 +136,22 @@ def stats(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def measure(folders: dict[str, Path], tmp: Path, repeat: int) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def measure(
+    folders: dict[str, Path], tmp: Path, repeat: int, evaluate: bool = True
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Run leadscore and the hand-written query on every size, `repeat` times, interleaved.
 
     Odd repeats run the plan in reverse order, so a slow spell of the machine hits every
     contender and every size alike.
     """
     plan = [(size, name) for size in folders for name in ("leadscore", "handwritten")]
+    if evaluate:
+        plan.insert(1, ("1x", "evaluate"))
     runs: dict[tuple[str, str], list[dict[str, Any]]] = {key: [] for key in plan}
     for i in range(repeat):
         log(f"repeat {i + 1}/{repeat}")
         for size, name in plan if i % 2 == 0 else reversed(plan):
-            out = tmp / f"{size}-{name}.parquet"
+            out = tmp / f"{size}-{name}.{'html' if name == 'evaluate' else 'parquet'}"
             runs[(size, name)].append(run_contender(name, folders[size], out, label=size))
     return runs
 
@@ -156,6 +165,7 @@ def main() -> int:
     )
     ap.add_argument("--skip-loop", action="store_true", help="do not run the Python loop")
     ap.add_argument("--skip-double", action="store_true", help="do not run the 2x-events scaling check")
+    ap.add_argument("--skip-evaluate", action="store_true", help="do not time leadscore evaluate")
     ap.add_argument("--quick", action="store_true", help="smoke run: 100k contacts, 2M events")
     ap.add_argument(
         "--json", type=Path, default=HERE / "results" / "latest.json", help="where to write the results"
@@ -168,6 +178,8 @@ def main() -> int:
     load_start = os.getloadavg()
     folder = ensure_workload(args.contacts, args.events, log)
     folder2 = None if args.skip_double else ensure_workload(args.contacts, 2 * args.events, log)
+    if not args.skip_evaluate:
+        ensure_outcomes(folder, args.contacts, log)
     tmp = Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -194,11 +206,17 @@ def main() -> int:
             + ("" if folder2 is None else f" (and {2 * args.events:,} for the scaling check)")
             + f", {args.repeat} repeats, interleaved"
         )
-        runs = measure(folders, tmp, args.repeat)
+        runs = measure(folders, tmp, args.repeat, evaluate=not args.skip_evaluate)
         outs = {name: tmp / f"1x-{name}.parquet" for name in ("leadscore", "handwritten")}
         contenders: dict[str, Any] = {
             name: stats(runs[("1x", name)]) for name in ("leadscore", "handwritten")
         }
+        if not args.skip_evaluate:
+            contenders["evaluate"] = stats(runs[("1x", "evaluate")])
+            last = runs[("1x", "evaluate")][-1]
+            results["evaluate_report"] = {
+                k: last.get(k) for k in ("evaluated", "converters", "auc", "lift_top10", "html_bytes")
+            }
         results["leadscore_load_report"] = runs[("1x", "leadscore")][-1]["load_report"]
         results["leadscore_module"] = runs[("1x", "leadscore")][-1]["leadscore_module"]
 
@@ -305,7 +323,8 @@ def _print_report(
     results: dict[str, Any],
 ) -> list[str]:
     base = contenders["leadscore"]["median"]
-    title = {"leadscore": "leadscore", "handwritten": "hand-written SQL", "loop": "Python loop"}
+    title = {"leadscore": "leadscore", "evaluate": "leadscore evaluate", "handwritten": "hand-written SQL",
+             "loop": "Python loop"}  # fmt: skip
     log("")
     log(f"leadscore scoring benchmark — {args.contacts:,} contacts, {args.events:,} events, "
         f"{os.cpu_count()} CPUs, {args.repeat} repeats (loop: 1 run)")  # fmt: skip
@@ -370,6 +389,12 @@ def _print_report(
         targets.append(("leadscore time(2x events) / time(1x) ≤ 2.2", d <= TARGET_DOUBLING, f"{d:.2f}"))
         d_hw = doubling["handwritten"]["median"] / contenders["handwritten"]["median"]
         log(f"  (info) hand-written time(2x) / time(1x) = {d_hw:.2f}")
+    if "evaluate" in contenders:
+        r_ev = contenders["evaluate"]["median"] / base
+        ev = results.get("evaluate_report", {})
+        log(f"  (info) evaluate: {ev.get('evaluated', 0):,} contacts evaluated, {ev.get('converters', 0):,} converters, "
+            f"AUC {ev.get('auc') or 0:.3f}, lift at the top 10 % {ev.get('lift_top10') or 0:.2f}")  # fmt: skip
+        targets.append(("evaluate / scoring ≤ 2.0", r_ev <= TARGET_EVALUATE, f"{r_ev:.2f}"))
     for label, ok, figure in targets:
         log(f"  {'PASS' if ok else 'FAIL'}  {label}: {figure}")
         if not ok:

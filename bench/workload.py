@@ -19,6 +19,12 @@ Events are generated in chunks of CHUNK rows, each from its own seed, so memory 
 and the first 20M rows of the 40M workload are the 20M workload. Files are written under a
 temporary name and renamed when complete: an interrupted run never leaves a half file behind.
 
+Outcomes and feedback for `evaluate` (`ensure_outcomes`): sales outcomes for about 6% of the
+contacts, more likely for a good fit (industry, seniority, country) and for active contacts (the
+same activity weights that drive the events), with timestamps from 60 days before AS_OF to 150
+days after it (some converted before the cutoff, most in a 90-day horizon, some after it); a
+verdict of sales for each contact handed over. They depend only on the number of contacts.
+
 Run alone: `python bench/workload.py --contacts 1000000 --events 20000000`.
 """
 
@@ -256,13 +262,103 @@ def _write_events(
             writer.close()
 
 
+OUTCOME_REASONS = ["no budget", "competitor", "timing", "not a decision maker", "outside service area"]
+
+
+def ensure_outcomes(folder: Path, contacts: int, log=print) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """outcomes.parquet and feedback.parquet in `folder`, generated if missing."""
+    opath, fpath = folder / "outcomes.parquet", folder / "feedback.parquet"
+    if opath.exists() and fpath.exists():
+        return opath, fpath
+    log(f"workload: generating outcomes and feedback for {contacts:,} contacts in {folder} ...")
+    outcomes, feedback = _outcomes(contacts)
+    _write_atomic(opath, lambda path: pq.write_table(outcomes, path))
+    _write_atomic(fpath, lambda path: pq.write_table(feedback, path))
+    return opath, fpath
+
+
+def _outcomes(n: int) -> tuple[pa.Table, pa.Table]:
+    table, weights, _ = _contacts(n)
+    rng = np.random.default_rng([SEED, 2])
+    title = pc.fill_null(pc.utf8_lower(table["job_title"]), "")
+    industry = pc.fill_null(pc.utf8_lower(table["industry"]), "").to_numpy(zero_copy_only=False)
+    country = pc.fill_null(pc.utf8_upper(table["country"]), "").to_numpy(zero_copy_only=False)
+    senior = pc.match_substring_regex(title, "head|vp|director|chief|cto|founder").to_numpy(
+        zero_copy_only=False
+    )
+    student = pc.match_substring_regex(title, "student|intern|trainee").to_numpy(zero_copy_only=False)
+    fit = (
+        0.8 * np.isin(industry, ["software", "saas"]) + 0.9 * senior
+        + 0.5 * np.isin(country, ["PL", "DE", "NO", "UK"]) - 1.2 * student
+    )  # fmt: skip
+    activity = np.log(weights * n + 1e-3)  # silent contacts: very negative
+    logit = -4.0 + fit + 0.6 * np.clip(activity, -3, 3)
+    handed = rng.random(n) < 1 / (1 + np.exp(-logit))
+    idx = np.flatnonzero(handed)
+    k = len(idx)
+    start = AS_OF_US - 60 * DAY_US + (rng.random(k) * 210 * DAY_US).astype(np.int64)
+    # each contact handed over: sal, then sql (60%), opportunity (60% of those), won or lost
+    u = rng.random((k, 3))
+    stages = [np.ones(k, dtype=bool), u[:, 0] < 0.6]
+    stages.append(stages[1] & (u[:, 1] < 0.6))
+    won = stages[2] & (u[:, 2] < 0.45)
+    lost = stages[2] & ~won
+    names, who, ts, reason = [], [], [], []
+    step = start.copy()
+    for name, mask in (
+        ("sal", stages[0]),
+        ("sql", stages[1]),
+        ("opportunity", stages[2]),
+        ("won", won),
+        ("lost", lost),
+    ):
+        if name in ("sql", "opportunity", "won"):
+            step = step + (rng.random(k) * 20 * DAY_US).astype(np.int64)
+        names.append(np.full(int(mask.sum()), name))
+        who.append(idx[mask])
+        ts.append(step[mask])
+        reason.append(np.where(name == "lost", rng.integers(0, 3, int(mask.sum())), -1))
+    dq = ~stages[1] & (u[:, 0] > 0.85)  # some never reach sql: disqualified
+    names.append(np.full(int(dq.sum()), "disqualified"))
+    who.append(idx[dq])
+    ts.append(start[dq] + DAY_US)
+    reason.append(rng.integers(0, len(OUTCOME_REASONS), int(dq.sum())))
+    reasons = np.concatenate(reason)
+    ids = table["contact_id"]
+    outcomes = pa.table(
+        {
+            "contact_id": pc.take(ids, pa.array(np.concatenate(who))),
+            "outcome": pa.array(np.concatenate(names)),
+            "timestamp": pa.array(np.concatenate(ts), type=pa.timestamp("us", tz="UTC")),
+            "value": pa.array(
+                np.where(np.concatenate(names) == "won", 5000.0, np.nan), mask=np.concatenate(names) != "won"
+            ),
+            "reason": pa.array([OUTCOME_REASONS[r] if r >= 0 else None for r in reasons], type=pa.string()),
+        }
+    )
+    verdict = np.where(stages[1] | (rng.random(k) < 0.5), "accepted", "rejected")
+    feedback = pa.table(
+        {
+            "contact_id": pc.take(ids, pa.array(idx)),
+            "verdict": pa.array(verdict),
+            "reason": pa.array(
+                [None if v == "accepted" else "not a decision maker" for v in verdict], type=pa.string()
+            ),
+            "note": pa.nulls(k, pa.string()),
+            "timestamp": pa.array(start + DAY_US // 2, type=pa.timestamp("us", tz="UTC")),
+        }
+    )
+    return outcomes, feedback
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--contacts", type=int, default=1_000_000)
     ap.add_argument("--events", type=int, default=20_000_000)
     args = ap.parse_args()
     folder = ensure_workload(args.contacts, args.events)
-    for name in ("contacts.parquet", "events.parquet"):
+    ensure_outcomes(folder, args.contacts)
+    for name in ("contacts.parquet", "events.parquet", "outcomes.parquet", "feedback.parquet"):
         meta = pq.ParquetFile(folder / name).metadata
         print(f"{folder / name}: {meta.num_rows:,} rows, {(folder / name).stat().st_size / 1e6:.0f} MB")
     return 0
