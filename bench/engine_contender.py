@@ -43,10 +43,22 @@ def main() -> int:
         session_seconds = time.perf_counter() - t  # the engine reuses this active session
     options = EngineOptions(args.engine, args.db, args.spark)
     t0 = time.perf_counter()
-    result = Application().score(HERE / "model.yaml", Path(args.contacts), Path(args.events), AS_OF_US, Path(args.out), engine=options)
+    result = Application().score(
+        HERE / "model.yaml", Path(args.contacts), Path(args.events), AS_OF_US, Path(args.out), engine=options
+    )
     seconds = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"engine": args.engine, "seconds": seconds, "session_seconds": session_seconds, "rows": result.rows, "peak_rss_bytes": rss}))
+    print(
+        json.dumps(
+            {
+                "engine": args.engine,
+                "seconds": seconds,
+                "session_seconds": session_seconds,
+                "rows": result.rows,
+                "peak_rss_bytes": rss,
+            }
+        )
+    )
     return 0
 
 

@@ -29,7 +29,14 @@ import workload  # noqa: E402
 
 
 def run(engine: str, folder: Path, out: Path, args: argparse.Namespace) -> dict[str, Any]:
-    cmd = [sys.executable, str(HERE / "engine_contender.py"), engine, str(folder / "contacts.parquet"), str(folder / "events.parquet"), str(out)]
+    cmd = [
+        sys.executable,
+        str(HERE / "engine_contender.py"),
+        engine,
+        str(folder / "contacts.parquet"),
+        str(folder / "events.parquet"),
+        str(out),
+    ]
     if engine == "postgres":
         cmd += ["--db", args.db]
     if engine == "spark":
@@ -85,7 +92,13 @@ def main() -> int:
             base = statistics.median(r["seconds"] for r in times["duckdb"])
             for name in names:
                 med = statistics.median(r["seconds"] for r in times[name])
-                diff = 0 if name == "duckdb" else compare(Path(tmp) / f"duckdb-{contacts}.parquet", Path(tmp) / f"{name}-{contacts}.parquet")
+                diff = (
+                    0
+                    if name == "duckdb"
+                    else compare(
+                        Path(tmp) / f"duckdb-{contacts}.parquet", Path(tmp) / f"{name}-{contacts}.parquet"
+                    )
+                )
                 report.append(
                     {
                         "contacts": contacts,
@@ -100,13 +113,17 @@ def main() -> int:
                         "cells_differing_from_duckdb": diff,
                     }
                 )
-    print(f"\n{'contacts':>9} {'events':>11}  {'engine':<9} {'median s':>9} {'ratio':>6} {'events/s':>11} {'peak GB':>8} {'diff cells':>10}")
+    print(
+        f"\n{'contacts':>9} {'events':>11}  {'engine':<9} {'median s':>9} {'ratio':>6} {'events/s':>11} {'peak GB':>8} {'diff cells':>10}"
+    )
     for r in report:
         print(
             f"{r['contacts']:>9,} {r['events']:>11,}  {r['engine']:<9} {r['median_seconds']:9.2f} {r['ratio_to_duckdb']:6.2f} "
             f"{r['events_per_second']:11,.0f} {r['peak_gb']:8.2f} {r['cells_differing_from_duckdb']:>10}"
         )
-    print("ratio = median / DuckDB's median at the same size; Spark's times exclude starting its local session (reported in the JSON)")
+    print(
+        "ratio = median / DuckDB's median at the same size; Spark's times exclude starting its local session (reported in the JSON)"
+    )
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "engines-latest.json").write_text(json.dumps(report, indent=2))
     return 1 if any(r["cells_differing_from_duckdb"] for r in report) else 0
