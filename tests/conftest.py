@@ -103,3 +103,42 @@ def make_runner(name: str, request: pytest.FixtureRequest) -> Any:
 @pytest.fixture(params=ENGINES)
 def runner(request: pytest.FixtureRequest) -> Any:
     return make_runner(request.param, request)
+
+
+# --- the browser: Debian's Chromium driven by Playwright; absent, it skips locally, fails in CI -
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the run (`playwright install` cannot download one here)."""
+    import shutil
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install -e '.[dev]')")
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        unavailable("chromium is not installed (apt-get install -y chromium)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_offline(browser: Any, path: Path) -> Any:
+    """Open a report file in a new page and check it loaded alone: no request but the file
+    itself, no console or page error. Returns the page (close it when done)."""
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri(), wait_until="load")
+    assert requests == [path.as_uri()], "the page fetched something besides the file itself"
+    assert errors == []
+    return page

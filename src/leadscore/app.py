@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from leadscore.history.status import ModelStatus
     from leadscore.history.table import HistoryTable
     from leadscore.history.versions import ModelVersion
+    from leadscore.journeys.build import JourneysRequest
+    from leadscore.journeys.report import JourneysReport
     from leadscore.review.evaluate import EvaluationRequest
     from leadscore.review.report import EvaluationReport
 
@@ -204,7 +206,18 @@ class Application:
             session.close()
             self.progress.done()
 
-    # -- the demo -------------------------------------------------------------------------------
+    def journeys(
+        self, model_path: Path, contacts: Path, events: Path | None, request: JourneysRequest
+    ) -> JourneysReport:
+        """Timelines and score curves of a sample of recent leads, won and lost deals (DuckDB)."""
+        from leadscore.journeys.build import journeys
+
+        session = self.open(model_path, Inputs(contacts=contacts, events=events))
+        try:
+            return journeys(session, request, self.progress.step)
+        finally:
+            session.close()
+            self.progress.done()
 
     def backtest(
         self,
@@ -238,6 +251,8 @@ class Application:
             return report
         finally:
             self.progress.done()
+
+    # -- the demo -------------------------------------------------------------------------------
 
     def demo(self, directory: Path, contacts: int = 5000, seed: int = 7, force: bool = False) -> DemoResult:
         from leadscore.data.loading import run, scalar

@@ -5,36 +5,14 @@ Skipped locally when Chromium or Playwright is missing; under CI=true a missing 
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from leadscore.history.folder import folder_versions
 from leadscore.history.html import to_html
 from leadscore.history.table import build_table
-from tests.conftest import unavailable
+from tests.conftest import open_offline
 from tests.history.helpers import BASE, V2, V3_INVALID, V4, set_mtime
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        unavailable("chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_the_history_page_opens_offline_with_changes_marked(browser: Any, tmp_path: Path) -> None:
@@ -46,16 +24,7 @@ def test_the_history_page_opens_offline_with_changes_marked(browser: Any, tmp_pa
     page_file = tmp_path / "history.html"
     page_file.write_text(to_html(build_table(folder_versions(tmp_path)), "acme: versions"), encoding="utf-8")
 
-    page = browser.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(page_file.as_uri(), wait_until="load")
-
-    assert requests == [page_file.as_uri()]  # nothing fetched but the file itself
-    assert errors == []
+    page = open_offline(browser, page_file)
     assert page.title() == "acme: versions"
     assert page.locator("thead th").all_inner_texts() == ["rule or setting", "looks at", "1", "2", "3", "4"]
     # pricing: +5 in v1, +8 in v2 (changed: yellow, "was +5 <30d" in small print), v3 invalid, +8.

@@ -7,8 +7,6 @@ missing; under CI=true a missing browser fails the test.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +16,8 @@ from leadscore.app import Application
 from leadscore.durations import Duration
 from leadscore.review.evaluate import EvaluationRequest
 from leadscore.review.html import render_html
-from tests.conftest import unavailable
+from tests.conftest import open_offline
 from tests.review.workspace import CUTOFF_US, HORIZON, build
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        unavailable("chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -52,16 +32,7 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_report_opens_offline_with_its_charts_and_rule_table(browser: Any, report_file: Path) -> None:
-    page = browser.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(report_file.as_uri(), wait_until="load")
-
-    assert requests == [report_file.as_uri()]  # nothing fetched but the file itself
-    assert errors == []
+    page = open_offline(browser, report_file)
     assert page.title().startswith("Evaluation of review-test v3")
     for chart in ("distribution", "bands", "gains", "roc"):
         svg = page.locator(f'svg[data-chart="{chart}"]')

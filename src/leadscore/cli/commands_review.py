@@ -1,10 +1,12 @@
-"""The review loop's commands: evaluate."""
+"""The review loop's commands: evaluate and journeys."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -24,13 +26,13 @@ def _instant(value: str, option: str) -> int:
         raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-def _duration(value: str) -> object:
+def _duration(value: str, option: str = "--horizon") -> object:
     from leadscore.durations import Duration
 
     try:
         return Duration.parse(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--horizon") from None
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def report_format(fmt: str | None, out: Path | None) -> str:
@@ -48,6 +50,44 @@ def report_format(fmt: str | None, out: Path | None) -> str:
     return found
 
 
+CONTACTS = click.option(
+    "--contacts",
+    "-c",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Contacts: CSV, Parquet or JSON Lines with a contact_id column (and created_at, when known).",
+)
+OUT = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Write the report to this file (.html, .json or .txt) instead of standard output.",
+)
+STRICT = click.option("--strict", is_flag=True, help="Any bad input row (in any of the files) is an error.")
+
+
+def emit(
+    report: Any, kind: str, out: Path | None, html: Callable[[Any], str], text: Callable[[Any], str]
+) -> bool:
+    """Render the report as `kind`, then print it or write it to `out`; True when written.
+
+    Bad input rows are reported on standard error, except when JSON goes to standard output
+    (the JSON holds them)."""
+    rendered = (
+        json.dumps(report.to_json(), indent=2) + "\n"
+        if kind == "json"
+        else html(report)
+        if kind == "html"
+        else text(report)
+    )
+    if kind != "json" or out is not None:
+        render.diagnostics(report.diagnostics)
+    if out is None:
+        sys.stdout.write(rendered)
+        return False
+    _write(out, rendered)
+    return True
+
+
 def _write(out: Path, text: str) -> None:
     if not out.parent.exists():
         raise LeadscoreError.simple(
@@ -62,13 +102,7 @@ def _write(out: Path, text: str) -> None:
 
 @click.command()
 @MODEL
-@click.option(
-    "--contacts",
-    "-c",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Contacts: CSV, Parquet or JSON Lines with a contact_id column (and created_at, when known).",
-)
+@CONTACTS
 @EVENTS
 @click.option(
     "--outcomes",
@@ -107,12 +141,8 @@ def _write(out: Path, text: str) -> None:
     type=click.Choice(["text", "json", "html"]),
     help="text for a terminal, json for programs, html for a report with charts. Default: from --out's name, else text.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Write the report to this file (.html, .json or .txt) instead of standard output.",
-)
-@click.option("--strict", is_flag=True, help="Any bad input row (in any of the files) is an error.")
+@OUT
+@STRICT
 @QUIET
 @handle_errors
 def evaluate(
@@ -158,24 +188,11 @@ def evaluate(
         program=program,
         strict=strict,
     )
+    from leadscore.review.html import render_html
+    from leadscore.review.text import render as render_text
+
     report = app(quiet).evaluate(model, contacts, events, request)
-    if kind == "json":
-        text = json.dumps(report.to_json(), indent=2) + "\n"
-    elif kind == "html":
-        from leadscore.review.html import render_html
-
-        text = render_html(report)
-    else:
-        from leadscore.review.text import render as render_text
-
-        text = render_text(report)
-    if kind != "json" or out is not None:
-        render.diagnostics(report.diagnostics)  # bad input rows are always reported
-    if out is None:
-        sys.stdout.write(text)
-        return
-    _write(out, text)
-    if not quiet:
+    if emit(report, kind, out, render_html, render_text) and not quiet:
         for p in report.programs:
             lift = next((t.lift for t in p.top if abs(t.share - 0.1) < 1e-9), None)
             click.secho(
@@ -187,5 +204,124 @@ def evaluate(
         click.secho(f"wrote the {kind} report to {out} in {report.seconds:.1f} s", fg="green", err=True)
 
 
+@click.command()
+@MODEL
+@CONTACTS
+@EVENTS
+@click.option(
+    "--outcomes",
+    type=click.Path(path_type=Path),
+    help="Outcomes (contact_id, outcome, timestamp, value, reason): where the won and lost deals come from.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="INSTANT",
+    help="Show the journeys up to this moment (ISO 8601; naive is UTC); nothing after it is read. Default: now.",
+)
+@click.option(
+    "--period",
+    default="90d",
+    show_default=True,
+    metavar="DURATION",
+    help="The recent leads were created, and the deals won or lost, in this long before --as-of.",
+)
+@click.option(
+    "--sample", default=10, show_default=True, type=click.IntRange(1, 1000), help="Contacts per group."
+)
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Which sample: the same seed shows the same contacts on every run; change it for another draw.",
+)
+@click.option(
+    "--contact",
+    "contact_ids",
+    multiple=True,
+    metavar="ID",
+    help="Show this contact instead of a sample (repeat for several).",
+)
+@click.option("--program", help="The program whose score is shown (default: the model's first).")
+@click.option(
+    "--show-events",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="The most recent events listed per contact (the curve always uses all of them).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    help="text for a terminal, json for programs, html for a page with the score curves. Default: from --out's name, else text.",
+)
+@OUT
+@STRICT
+@QUIET
+@handle_errors
+def journeys(
+    model: Path,
+    contacts: Path,
+    events: Path | None,
+    outcomes: Path | None,
+    as_of: str | None,
+    period: str,
+    sample: int,
+    seed: int,
+    contact_ids: tuple[str, ...],
+    program: str | None,
+    show_events: int,
+    fmt: str | None,
+    out: Path | None,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """The journeys of recent leads, won deals and lost deals: events and score curves.
+
+    For a sample of each group (ten by default) shows every contact's timeline: its events,
+    newest first, with the points each one added and the rules it passes; its score curve from
+    a week before its first event to --as-of (at every event and every day, computed by the same
+    query as `score`); its outcomes; and for lost deals, the last actions before the deal was
+    lost and how long the lead had been quiet.
+
+    \b
+    recent leads  created in the --period before --as-of, not won, lost or disqualified
+    won deals     a won outcome in the period
+    lost deals    a lost outcome in the period (and no won)
+
+    \b
+      leadscore journeys -m model.yaml -c contacts.csv -e events.csv --outcomes outcomes.csv \\
+          --as-of 2026-11-01 --out journeys.html
+      leadscore journeys -m model.yaml -c contacts.csv -e events.csv --contact c00042
+    """
+    from leadscore.cli.main import parse_as_of
+    from leadscore.journeys.build import JourneysRequest
+
+    kind = report_format(fmt, out)
+    request = JourneysRequest(
+        as_of=parse_as_of(as_of),
+        period=_duration(period, "--period"),  # type: ignore[arg-type]
+        outcomes=outcomes,
+        sample=sample,
+        seed=seed,
+        contacts=contact_ids,
+        program=program,
+        events_shown=show_events,
+        strict=strict,
+    )
+    from leadscore.journeys.html import render_html
+    from leadscore.journeys.text import render as render_text
+
+    report = app(quiet).journeys(model, contacts, events, request)
+    if emit(report, kind, out, render_html, render_text) and not quiet:
+        shown = ", ".join(f"{len(g.journeys)} {g.title}" for g in report.groups)
+        click.secho(
+            f"wrote the {kind} journeys ({shown}) to {out} in {report.seconds:.1f} s", fg="green", err=True
+        )
+
+
 def register(group: click.Group) -> None:
     group.add_command(evaluate)
+    group.add_command(journeys)

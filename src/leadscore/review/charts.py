@@ -49,7 +49,7 @@ class Frame:
         return H - BOTTOM - (v - self.y0) / span * (H - TOP - BOTTOM)
 
 
-def _open(chart: str, title: str, description: str) -> list[str]:
+def open_svg(chart: str, title: str, description: str) -> list[str]:
     return [
         f'<svg class="chart" data-chart="{chart}" viewBox="0 0 {W} {H}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{chart}-title {chart}-desc">',
@@ -59,7 +59,7 @@ def _open(chart: str, title: str, description: str) -> list[str]:
     ]
 
 
-def _axes(f: Frame, x_ticks: Sequence[tuple[float, str]], y_ticks: Sequence[tuple[float, str]],
+def axes(f: Frame, x_ticks: Sequence[tuple[float, str]], y_ticks: Sequence[tuple[float, str]],
           x_label: str, y_label: str) -> list[str]:  # fmt: skip
     out = []
     for v, label in y_ticks:
@@ -88,7 +88,7 @@ def _axes(f: Frame, x_ticks: Sequence[tuple[float, str]], y_ticks: Sequence[tupl
     return out
 
 
-def _legend(items: Sequence[tuple[str, str, bool]], bottom: bool = False) -> list[str]:
+def legend(items: Sequence[tuple[str, str, bool]], bottom: bool = False) -> list[str]:
     """(label, colour, dashed) in the top right corner (or the bottom right one)."""
     out = []
     x = W - RIGHT - 190
@@ -103,15 +103,15 @@ def _legend(items: Sequence[tuple[str, str, bool]], bottom: bool = False) -> lis
     return out
 
 
-def _empty(chart: str, title: str, why: str) -> str:
-    parts = _open(chart, title, why)
+def empty(chart: str, title: str, why: str) -> str:
+    parts = open_svg(chart, title, why)
     parts.append(
         f'<text x="{W / 2}" y="{H / 2}" font-size="13" text-anchor="middle" fill="{INK}">{escape(why)}</text>'
     )
     return "\n".join([*parts, "</svg>"])
 
 
-def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+def ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     if hi <= lo:
         return [lo]
     raw = (hi - lo) / n
@@ -132,19 +132,19 @@ def distribution(bins: Sequence[Bin]) -> str:
     title = "Score distribution: converters vs non-converters"
     usable = [b for b in bins if b.converters_share is not None or b.non_converters_share is not None]
     if not usable:
-        return _empty("distribution", title, "no contacts to show")
+        return empty("distribution", title, "no contacts to show")
     top = max(max(b.converters_share or 0, b.non_converters_share or 0) for b in bins) or 1.0
     f = Frame(0, len(bins), 0, top * 1.1)
-    parts = _open(
+    parts = open_svg(
         "distribution",
         title,
         "For each range of points, the share of all converters and the share of all non-converters "
         "that fall in it. A good model puts the converters to the right.",
     )
-    y_ticks = [(v, _pct(v)) for v in _ticks(0, top * 1.1)]
+    y_ticks = [(v, _pct(v)) for v in ticks(0, top * 1.1)]
     every = max(1, len(bins) // 8)
     x_ticks = [(i + 0.5, f"{b.lo}") for i, b in enumerate(bins) if i % every == 0]
-    parts += _axes(f, x_ticks, y_ticks, "points at the cutoff (start of each range)", "share of the group")
+    parts += axes(f, x_ticks, y_ticks, "points at the cutoff (start of each range)", "share of the group")
     slot = f.x(1) - f.x(0)
     bar = slot * 0.4
     for i, b in enumerate(bins):
@@ -160,7 +160,7 @@ def distribution(bins: Sequence[Bin]) -> str:
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{f.y(0) - y:.1f}" fill="{colour}">'
                 f"<title>{b.lo}…{b.hi} points: {n:,} {who} ({100 * share:.1f}% of them)</title></rect>"
             )
-    parts += _legend([("non-converters", OTHERS, False), ("converters", CONVERTERS, False)])
+    parts += legend([("non-converters", OTHERS, False), ("converters", CONVERTERS, False)])
     return "\n".join([*parts, "</svg>"])
 
 
@@ -169,19 +169,19 @@ def conversion_bars(groups: Sequence[Group], rate: float | None, what: str) -> s
     title = f"Conversion by {what}"
     rated = [g for g in groups if g.rate is not None]
     if not rated:
-        return _empty("bands", title, "no contacts to show")
+        return empty("bands", title, "no contacts to show")
     top = max(max(g.rate or 0 for g in rated), rate or 0) or 1.0
     f = Frame(0, len(rated), 0, top * 1.15)
-    parts = _open(
+    parts = open_svg(
         "bands",
         title,
         f"The share of contacts in each {what} that converted in the horizon; the dashed line is the "
         "average of all contacts. Better bands should convert more.",
     )
-    parts += _axes(
+    parts += axes(
         f,
         [(i + 0.5, g.label) for i, g in enumerate(rated)],
-        [(v, _pct(v)) for v in _ticks(0, top * 1.15)],
+        [(v, _pct(v)) for v in ticks(0, top * 1.15)],
         what,
         "conversion rate",
     )
@@ -202,11 +202,11 @@ def conversion_bars(groups: Sequence[Group], rate: float | None, what: str) -> s
         parts.append(
             f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{CONVERTERS}" stroke-dasharray="5 4"/>'
         )
-        parts += _legend([(f"average {100 * rate:.1f}%", CONVERTERS, True)])
+        parts += legend([(f"average {100 * rate:.1f}%", CONVERTERS, True)])
     return "\n".join([*parts, "</svg>"])
 
 
-def _polyline(f: Frame, pts: Sequence[Point], colour: str, dashed: bool = False, width: int = 3) -> str:
+def polyline(f: Frame, pts: Sequence[Point], colour: str, dashed: bool = False, width: int = 3) -> str:
     coords = " ".join(f"{f.x(p.x):.1f},{f.y(p.y):.1f}" for p in pts)
     dash = ' stroke-dasharray="5 4"' if dashed else ""
     return f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>'
@@ -214,7 +214,7 @@ def _polyline(f: Frame, pts: Sequence[Point], colour: str, dashed: bool = False,
 
 def _unit_axes(f: Frame, x_label: str, y_label: str) -> list[str]:
     ticks = [(v, _pct(v)) for v in (0, 0.2, 0.4, 0.6, 0.8, 1.0)]
-    return _axes(f, ticks, ticks, x_label, y_label)
+    return axes(f, ticks, ticks, x_label, y_label)
 
 
 def gains(curve: Sequence[Point], marks: Sequence[tuple[float, float, float | None]]) -> str:
@@ -223,17 +223,17 @@ def gains(curve: Sequence[Point], marks: Sequence[tuple[float, float, float | No
     `marks` are (share, gain, lift) points to label, such as the top 10 % and 20 %."""
     title = "Gains: converters found by calling the best-scored leads first"
     if not curve:
-        return _empty("gains", title, "no converters: gains are not defined")
+        return empty("gains", title, "no converters: gains are not defined")
     f = Frame(0, 1, 0, 1)
-    parts = _open(
+    parts = open_svg(
         "gains",
         title,
         "Follow the curve: calling the best-scored x% of contacts finds y% of all converters. "
         "The dashed diagonal is calling at random; lift is how many times better the model does.",
     )
     parts += _unit_axes(f, "contacts called, best score first", "converters found (gain)")
-    parts.append(_polyline(f, [Point(0, 0), Point(1, 1)], OTHERS, dashed=True, width=2))
-    parts.append(_polyline(f, curve, ACCENT))
+    parts.append(polyline(f, [Point(0, 0), Point(1, 1)], OTHERS, dashed=True, width=2))
+    parts.append(polyline(f, curve, ACCENT))
     for share, gain, lift in marks:
         x, y = f.x(share), f.y(gain)
         label = f"top {100 * share:.0f}%: {100 * gain:.0f}% found" + (f", lift {lift:.1f}×" if lift else "")
@@ -243,16 +243,16 @@ def gains(curve: Sequence[Point], marks: Sequence[tuple[float, float, float | No
         parts.append(
             f'<text x="{x + 8:.1f}" y="{y + 14:.1f}" font-size="11" fill="{INK}">{escape(label)}</text>'
         )
-    parts += _legend([("the model", ACCENT, False), ("at random", OTHERS, True)], bottom=True)
+    parts += legend([("the model", ACCENT, False), ("at random", OTHERS, True)], bottom=True)
     return "\n".join([*parts, "</svg>"])
 
 
 def roc(curve: Sequence[Point], auc: float | None) -> str:
     title = "ROC curve" + (f" (AUC {auc:.3f})" if auc is not None else "")
     if not curve:
-        return _empty("roc", title, "needs converters and non-converters")
+        return empty("roc", title, "needs converters and non-converters")
     f = Frame(0, 1, 0, 1)
-    parts = _open(
+    parts = open_svg(
         "roc",
         title,
         "Each point is a score threshold: the share of converters above it (up) against the share "
@@ -261,7 +261,7 @@ def roc(curve: Sequence[Point], auc: float | None) -> str:
     )
     parts += _unit_axes(f, "non-converters above the threshold (false positive rate)",
                         "converters above it (true positive rate)")  # fmt: skip
-    parts.append(_polyline(f, [Point(0, 0), Point(1, 1)], OTHERS, dashed=True, width=2))
-    parts.append(_polyline(f, curve, ACCENT))
-    parts += _legend([("the model", ACCENT, False), ("a coin toss (AUC 0.5)", OTHERS, True)], bottom=True)
+    parts.append(polyline(f, [Point(0, 0), Point(1, 1)], OTHERS, dashed=True, width=2))
+    parts.append(polyline(f, curve, ACCENT))
+    parts += legend([("the model", ACCENT, False), ("a coin toss (AUC 0.5)", OTHERS, True)], bottom=True)
     return "\n".join([*parts, "</svg>"])

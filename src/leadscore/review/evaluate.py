@@ -51,7 +51,7 @@ def check_positive(values: tuple[str, ...]) -> tuple[str, ...]:
     return words
 
 
-def _programs(session: Session, wanted: str | None) -> list[Program]:
+def choose_programs(session: Session, wanted: str | None) -> list[Program]:
     programs = list(session.model.programs)
     if wanted is None:
         return programs
@@ -65,7 +65,7 @@ def _programs(session: Session, wanted: str | None) -> list[Program]:
     return chosen
 
 
-def _strict(session: Session) -> None:
+def fail_on_bad_rows(session: Session) -> None:
     report = session.report
     if not report.bad_total:
         return
@@ -148,7 +148,7 @@ def evaluate(session: Session, request: EvaluationRequest, step: Step) -> Evalua
     """The whole evaluation on an open session (its contacts and events loaded, DuckDB)."""
     started = time.perf_counter()
     positive = check_positive(request.positive)
-    programs = _programs(session, request.program)
+    programs = choose_programs(session, request.program)
     con = session.engine.executor.con  # type: ignore[attr-defined]  # evaluation runs on DuckDB
     step(f"reading outcomes from {request.outcomes}")
     session.report.files.append(load_outcomes(con, request.outcomes))
@@ -156,7 +156,7 @@ def evaluate(session: Session, request: EvaluationRequest, step: Step) -> Evalua
         step(f"reading feedback from {request.feedback}")
         session.report.files.append(load_feedback(con, request.feedback))
     if request.strict:
-        _strict(session)
+        fail_on_bad_rows(session)
     window = Window(request.cutoff, request.horizon, positive)
     step(f"scoring as of the cutoff {format_instant(window.cutoff)}")
     session.score(window.cutoff, rules=True, keep=True)

@@ -42,7 +42,7 @@ def _e(x: object) -> str:
     return escape(str(x))
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], text_cols: int = 1, cls: str = "") -> str:
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], text_cols: int = 1, cls: str = "") -> str:
     head = "".join(
         f'<th class="t">{_e(h)}</th>' if i < text_cols else f"<th>{_e(h)}</th>" for i, h in enumerate(headers)
     )
@@ -77,7 +77,7 @@ def _cards(p: ProgramEvaluation) -> str:
 
 def _groups(groups: Sequence[Group], what: str) -> str:
     rows = [[_e(g.label), f"{g.contacts:,}", f"{g.converters:,}", pct(g.rate), times(g.lift)] for g in groups]
-    return _table([what, "contacts", "converters", "conversion", "lift"], rows)
+    return table([what, "contacts", "converters", "conversion", "lift"], rows)
 
 
 def _matrix(p: ProgramEvaluation) -> str:
@@ -127,9 +127,9 @@ def _journey(j: Journey) -> str:
     return (
         f"<details><summary>{head}</summary>"
         f"<p>{j.events_total} events up to the cutoff{more}:</p>"
-        + (_table(["time (UTC)", "event", "properties"], ev, 3) if ev else "<p>no events</p>")
+        + (table(["time (UTC)", "event", "properties"], ev, 3) if ev else "<p>no events</p>")
         + "<p>outcomes:</p>"
-        + _table(["time (UTC)", "outcome", "when", "value / reason"], oc, 4)
+        + table(["time (UTC)", "outcome", "when", "value / reason"], oc, 4)
         + "</details>"
     )
 
@@ -153,12 +153,12 @@ def _rules(p: ProgramEvaluation, report: EvaluationReport) -> str:
         "them, is <i>too few to judge</i>. Treat a suggestion as a question to look into: a rule's lift "
         "also reflects the rules it fires together with."
     )
-    table = _table(
+    rules_table = table(
         ["rule", "dimension / category", "points", "fired", "of all", "conversion when fired",
          "conversion otherwise", "lift", "suggestion", "why"],
         rows, 2, "rules",
     )  # fmt: skip
-    return f'<p class="explain">{explain}</p>{table}'
+    return f'<p class="explain">{explain}</p>{rules_table}'
 
 
 def _program(p: ProgramEvaluation, report: EvaluationReport, several: bool) -> str:
@@ -197,7 +197,7 @@ def _program(p: ProgramEvaluation, report: EvaluationReport, several: bool) -> s
     )
     out.append("<h3>Conversion by decile of score</h3>")
     out.append('<p class="explain">Decile 1 is the best-scored tenth of the contacts. Contacts sharing a score across a boundary are split in proportion, so counts can have a decimal.</p>')  # fmt: skip
-    out.append(_table(
+    out.append(table(
         ["decile", "points", "contacts", "converters", "conversion", "lift", "cumulative gain"],
         [[str(d.decile), f"{d.min_points}…{d.max_points}", count(d.contacts), count(d.converters), pct(d.rate),
           times(d.lift), pct(d.cumulative_gain)] for d in p.deciles],
@@ -212,7 +212,7 @@ def _program(p: ProgramEvaluation, report: EvaluationReport, several: bool) -> s
         "they got in the horizon; a stage counts every stage before it. The last column shows the same for the contacts "
         "below the threshold: converters there are leads the threshold missed.</p>"
     )
-    out.append(_table(
+    out.append(table(
         ["stage", "MQLs", "from the previous stage", "from MQL", "not MQL"],
         [[_e(s.stage), f"{s.mql:,}", pct(s.mql_from_previous), pct(s.mql_from_start), f"{s.other:,}"] for s in p.funnel],
     ))  # fmt: skip
@@ -226,7 +226,7 @@ def _program(p: ProgramEvaluation, report: EvaluationReport, several: bool) -> s
             f"(acceptance {pct(acc.rate)}); {acc.without_feedback:,} got no verdict in the horizon. "
             f"Verdicts on contacts below the threshold: {acc.other_accepted:,} accepted, {acc.other_rejected:,} rejected.</p>"
         )
-        out.append(_table(["verdict", "reason", "MQLs"], [[_e(r.verdict), _e(r.reason), f"{r.contacts:,}"] for r in acc.reasons], 2))  # fmt: skip
+        out.append(table(["verdict", "reason", "MQLs"], [[_e(r.verdict), _e(r.reason), f"{r.contacts:,}"] for r in acc.reasons], 2))  # fmt: skip
     out.append(f"<h3>Rules</h3>{_rules(p, report)}")
     out.append("<h3>Low-scored leads that converted</h3>")
     out.append("".join(_journey(j) for j in p.low_scored_converters) or "<p>none</p>")
@@ -249,7 +249,7 @@ def _inputs(report: EvaluationReport) -> str:
         for f in report.inputs.get("files", [])
     ]
     diags = "".join(f"<li><code>{_e(d.render())}</code></li>" for d in report.diagnostics)
-    return _table(["input", "file", "rows", "used", "bad rows", "duplicates"], rows, 2) + (
+    return table(["input", "file", "rows", "used", "bad rows", "duplicates"], rows, 2) + (
         f'<ul class="notes">{diags}</ul>' if diags else ""
     )
 

@@ -23,7 +23,7 @@ def count(x: float) -> str:
     return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
 
 
-def _table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
+def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
     right = right if right is not None else set(range(1, len(headers)))
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
 
@@ -40,7 +40,7 @@ def _groups(title: str, groups: list[Group]) -> list[str]:
     rows = [[g.label, f"{g.contacts:,}", f"{g.converters:,}", pct(g.rate), times(g.lift)] for g in groups]
     return [
         title,
-        *_table([title.split(" by ")[-1], "contacts", "converters", "conversion", "lift"], rows),
+        *table([title.split(" by ")[-1], "contacts", "converters", "conversion", "lift"], rows),
         "",
     ]
 
@@ -110,7 +110,7 @@ def program_text(p: ProgramEvaluation, report: EvaluationReport) -> list[str]:
          times(d.lift), pct(d.cumulative_gain)]
         for d in p.deciles
     ]  # fmt: skip
-    out += _table(
+    out += table(
         ["decile", "points", "contacts", "converters", "conversion", "lift", "cumulative gain"], rows
     )
     out.append("")
@@ -125,7 +125,7 @@ def program_text(p: ProgramEvaluation, report: EvaluationReport) -> list[str]:
         [s.stage, f"{s.mql:,}", pct(s.mql_from_previous), pct(s.mql_from_start), f"{s.other:,}"]
         for s in p.funnel
     ]
-    out += _table(["stage", "MQLs", "from previous", "from MQL", "not MQL"], rows)
+    out += table(["stage", "MQLs", "from previous", "from MQL", "not MQL"], rows)
     out.append("")
     acc = p.acceptance
     if not acc.given:
@@ -152,7 +152,7 @@ def program_text(p: ProgramEvaluation, report: EvaluationReport) -> list[str]:
          times(r.lift), r.suggestion]
         for r in p.rules
     ]  # fmt: skip
-    out += _table(
+    out += table(
         ["rule", "points", "fired", "of all", "conv. fired", "conv. not", "lift", "suggestion"],
         rows,
         right={1, 2, 3, 4, 5, 6},
