@@ -123,11 +123,17 @@ def stage_file(
                 f", CAST(map_extract({PROPERTIES}, {_lit(p)})[1] AS VARCHAR) AS {_q(p)}"
                 for p in sorted(missing_props)
             )
+        # input order: the row in a single file; across part files (file, row) as one number
+        # (one file's plain row number keeps the duplicate search a pass over two columns)
+        position = (
+            "file_row_number"
+            if path.is_file()
+            else f"CAST(file_index * {1 << 40} + file_row_number AS BIGINT)"
+        )
         run(
             con,
-            # input order across part files: (file, row) as one number
             f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {LINE}, "
-            f"CAST(file_index * {1 << 40} + file_row_number AS BIGINT) AS {ORDER}{extra} FROM {rel}",
+            f"{position} AS {ORDER}{extra} FROM {rel}",
         )
         return bad
     text = (

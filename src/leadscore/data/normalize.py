@@ -114,7 +114,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     clean = (
         not raw.read_errors and raw.corrupt is None and typed_ok and ex.provably_clean(raw, ["contact_id"])
     )
-    ex.stage("staged_contacts", staged) if clean else ex.materialize("staged_contacts", staged)
+    ex.stage("staged_contacts", staged)
     report.rows = ex.count(raw.relation) + len(raw.read_errors)
     if not clean:
         _collect_bad(ex, report, "staged_contacts", raw, "contact_id")

@@ -109,3 +109,8 @@ def official(e: exp.Expr) -> exp.Expr:
 
 def alias(e: exp.Expr, name: str) -> exp.Expr:
     return exp.alias_(e, ident(name))
+
+
+def like_literal(text: str, escape: str) -> str:
+    """`text` as a LIKE pattern that matches only itself: `%`, `_` and the escape are escaped."""
+    return "".join(escape + ch if ch in ("%", "_", escape) else ch for ch in text)

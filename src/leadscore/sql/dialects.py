@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from leadscore.model.regex import java_pattern, postgres_pattern
 from leadscore.reference.values import DECIMAL_LITERAL
-from leadscore.sql.build import BIGINT, col
+from leadscore.sql.build import BIGINT, col, like_literal
 
 
 class SqlDialect:
@@ -54,6 +54,16 @@ class SqlDialect:
     def lower(self, e: exp.Expr) -> exp.Expr:
         """Lower case, one character at a time (simple Unicode case mapping, no context)."""
         return exp.Lower(this=e)
+
+    def equals_folded(self, e: exp.Expr, lowercase: str) -> exp.Expr:
+        """`e` equals the lower-case text `lowercase` once lower-cased (null when `e` is null)."""
+        if self.ILIKE:  # no lowered copy of the text is built
+            pattern = like_literal(lowercase, self.LIKE_ESCAPE)
+            return exp.Escape(
+                this=exp.ILike(this=e, expression=exp.Literal.string(pattern)),
+                expression=exp.Literal.string(self.LIKE_ESCAPE),
+            )
+        return exp.EQ(this=self.lower(e), expression=exp.Literal.string(lowercase))
 
     def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
         return exp.IntDiv(this=a, expression=b)

@@ -25,7 +25,7 @@ from leadscore.compiled.ir import (
     TextMatch,
 )
 from leadscore.model.regex import lower_pattern
-from leadscore.sql.build import FALSE, boolean, case, col, double, paren, string, to_double
+from leadscore.sql.build import FALSE, boolean, case, col, double, like_literal, paren, string, to_double
 from leadscore.sql.dialects import SqlDialect
 
 _CMP = {"eq": exp.EQ, "ne": exp.NEQ, "lt": exp.LT, "lte": exp.LTE, "gt": exp.GT, "gte": exp.GTE}
@@ -152,12 +152,9 @@ class PredicateCompiler:
 def like_pattern(kind: str, text: str, escape: str) -> str:
     """A LIKE pattern for contains/starts_with/ends_with/glob; `%`, `_` and the escape are escaped."""
 
-    def lit(ch: str) -> str:
-        return escape + ch if ch in ("%", "_", escape) else ch
-
     if kind == "glob":
-        return "".join("%" if ch == "*" else "_" if ch == "?" else lit(ch) for ch in text)
-    body = "".join(lit(ch) for ch in text)
+        return "".join("%" if ch == "*" else "_" if ch == "?" else like_literal(ch, escape) for ch in text)
+    body = like_literal(text, escape)
     if kind == "contains":
         return f"%{body}%"
     if kind == "starts_with":

@@ -56,7 +56,7 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
     ev_cols += [alias(dialect.lower(col(name)), lowered) for name, lowered in events.lowered.items()]
     if "is_bot" in cm.event_properties:
         # SPEC §3a: an event is a bot's only for the text 'true' in any case
-        bot = exp.EQ(this=dialect.lower(col("is_bot")), expression=exp.Literal.string("true"))
+        bot = dialect.equals_folded(col("is_bot"), "true")
         ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
     return [
         ("events_in", exp.select(*ev_cols).from_(exp.to_table(relations.events, quoted=True))),
@@ -68,7 +68,7 @@ def _with(final: exp.Expr, ctes: CTEs, dialect: SqlDialect) -> exp.Expr:
     contact_level = {"base", *(name for name, _ in ctes if name.startswith("p"))}
     for name, q in ctes:
         materialize = dialect.MATERIALIZE_CONTACT_LAYERS and name in contact_level
-        final = final.with_(name, as_=q, materialized=True if materialize else None)  # type: ignore[attr-defined]
+        final = final.with_(name, as_=q, materialized=True if materialize else None, copy=False)  # type: ignore[attr-defined]
     return final
 
 

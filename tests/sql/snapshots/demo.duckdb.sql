@@ -11,7 +11,7 @@ WITH events_in AS (
     "form",
     "url",
     LOWER("form") AS "form__lower",
-    COALESCE(LOWER("is_bot") = 'true', FALSE) AS "is_bot__"
+    COALESCE("is_bot" ILIKE 'true' ESCAPE '!', FALSE) AS "is_bot__"
   FROM events
 ), scope AS (
   SELECT
