@@ -354,11 +354,11 @@ def _print_report(
     rep = results["leadscore_load_report"]
     ev = next(f for f in rep["files"] if f["kind"] == "events")
     log(f"leadscore read {ev['rows']:,} event rows: {ev['loaded']:,} loaded, {ev['duplicates']:,} duplicates, "
-        f"{ev['bad_rows']:,} bad, {rep['unknown_contact_events']:,} of unknown contacts")  # fmt: skip
+        f"{ev['bad_rows']:,} bad; of unknown contacts: {rep['unknown_contact_events']:,} events a rule reads")  # fmt: skip
     if "loop" in contenders and "counts" in contenders["loop"]:
         c = contenders["loop"]["counts"]
         log(f"the loop read    {c['events_read']:,} event rows: {c['duplicates']:,} duplicates, "
-            f"{c['unknown_contact_events']:,} of unknown contacts")  # fmt: skip
+            f"{c['unknown_contact_events']:,} events of unknown contacts (every type)")  # fmt: skip
 
     log("\ncorrectness (every column, floats within 1e-6)")
     failures: list[str] = []

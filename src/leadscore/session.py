@@ -200,7 +200,15 @@ class Session:
             )
         else:
             sql = self.score_sql(as_of, rules)
-            count = build_unknown_events_query(self.compiled, as_of, d, relations)
+            # the events of contacts not in the contacts first, then the rules' filter on those
+            # few only (not a second pass of the filter over every event)
+            eng.executor.stage(
+                "stray_events",
+                "SELECT e.* FROM events e WHERE NOT EXISTS "
+                "(SELECT 1 FROM contacts c WHERE c.contact_id = e.contact_id)",
+            )
+            strays = Relations(events="stray_events", events_have_micros=True)
+            count = build_unknown_events_query(self.compiled, as_of, d, strays)
             unknown = eng.executor.rows(d.render(count, pretty=False))
         self.report.unknown_contact_events = int(unknown[0][0])
         if out is not None and out_table is None and not keep:
