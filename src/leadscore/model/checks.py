@@ -13,9 +13,9 @@ from typing import Any
 from leadscore.diagnostics import Diagnostic
 from leadscore.model.base import is_number_text
 from leadscore.model.conditions import OPERATORS, ORDERING, TEXT_ONLY
-from leadscore.model.errors_map import did_you_mean
 from leadscore.model.regex import RegexError, check_portable
 from leadscore.model.schema import RESERVED_EVENT_FIELDS
+from leadscore.model.suggest import did_you_mean
 from leadscore.model.yaml_source import Path, SourceMap
 
 TEXT = "text"  # event properties and undeclared contact columns

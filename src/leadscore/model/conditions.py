@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
 
 from leadscore.model.base import Strict, describe, number_text, problem
+from leadscore.model.suggest import suggest
 
 Scalar = str | int | float | bool
 
@@ -270,7 +271,6 @@ def _condition_kind(value: Any) -> str | None:
                 return f"#{key}"
         if "field" not in value:
             # {any_of: [...]} or {and: [...]}: a misspelt combinator, reported as such (E201)
-            from leadscore.model.errors_map import suggest
 
             for key in value:
                 guess = suggest(str(key), list(_COMBINATORS))

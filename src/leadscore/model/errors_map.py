@@ -40,7 +40,6 @@ W4xx    lint warnings: the model works, but practitioners would change it
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, Union, get_args, get_origin
@@ -48,56 +47,10 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, Tag, ValidationError
 
 from leadscore.diagnostics import Diagnostic
-from leadscore.model.base import describe, is_number_text, number_text
+from leadscore.model.base import describe, number_text
+from leadscore.model.hints import EXAMPLES, ITEMS, TYPE_WORDS, literal_options, type_hint
+from leadscore.model.suggest import suggest
 from leadscore.model.yaml_source import Path, SourceMap
-
-_TYPE_WORDS = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-    "tuple_type": "a list",
-}
-
-# Words users reach for, mapped to the key or value the format uses ('a|b': a where allowed,
-# else b). Used only when the target is allowed where the word was written.
-SYNONYMS = {
-    # operators
-    "greater_than": "gt", "greater": "gt", "more_than": "gt", "above": "gt", "over": "gt",
-    "greater_than_or_equal": "gte", "greater_or_equal": "gte", "at_least": "gte", "ge": "gte",
-    "less_than": "lt", "less": "lt", "below": "lt", "under": "lt", "fewer_than": "lt",
-    "less_than_or_equal": "lte", "less_or_equal": "lte", "at_most": "lte", "le": "lte",
-    "equals": "eq", "equal": "eq", "is": "eq", "equal_to": "eq",
-    "not_equals": "ne", "not_equal": "ne", "is_not": "ne", "neq": "ne",
-    "one_of": "in", "is_in": "in", "any_of": "in",
-    "not_one_of": "not_in", "none_of": "not_in",
-    "range": "between",
-    "matches": "regex", "match": "regex", "regexp": "regex", "pattern": "regex",
-    "like": "glob", "wildcard": "glob",
-    "startswith": "starts_with", "begins_with": "starts_with", "prefix": "starts_with",
-    "endswith": "ends_with", "suffix": "ends_with",
-    "includes": "contains", "contain": "contains",
-    "exist": "exists", "present": "exists", "is_set": "exists",
-    "ignore_case": "case_sensitive", "case_insensitive": "case_sensitive",
-    # combinators
-    "and": "all", "all_of": "all", "or": "any",
-    # field types
-    "text": "string", "str": "string", "varchar": "string",
-    "int": "integer", "whole": "integer", "float": "number", "decimal": "number",
-    "double": "number", "numeric": "number", "bool": "boolean",
-    # budgets and thresholds
-    "budget": "max", "cap": "max", "maximum": "max", "minimum": "min|floor", "threshold": "min",
-    "min_score": "min", "mql_min": "min", "floor_at": "floor", "lower_bound": "floor",
-    # rules
-    "score": "points", "value": "points", "pts": "points", "type": "event",
-    "event_type": "event", "halflife": "half_life", "filter": "where", "condition": "when",
-    "bots": "include_bots",
-}  # fmt: skip
 
 
 def _clean_path(loc: tuple[Any, ...], data: Any) -> tuple[Path, list[str]]:
@@ -220,103 +173,6 @@ def allowed_keys(cls: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in cls.model_fields.items()]
 
 
-def did_you_mean(word: str, options: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if not close:
-        lowered = {o.lower(): o for o in options}
-        if word.lower() in lowered:
-            return lowered[word.lower()]
-        return None
-    return close[0]
-
-
-def suggest(word: str, options: list[str]) -> str | None:
-    """A did-you-mean for a key or keyword: a known synonym first, then a close spelling."""
-    for synonym in SYNONYMS.get(word.lower().replace("-", "_").replace(" ", "_"), "").split("|"):
-        if synonym in options:
-            return synonym
-    guess = did_you_mean(word, [o for o in options if o != word])
-    return guess
-
-
-# An example per key, shown in the hints of E202 (missing) and E203 (wrong type).
-_EXAMPLES = {
-    "id": "id: demo_request",
-    "when": "when: {field: country, eq: PL}",
-    "event": "event: page_view",
-    "points": "points: 10",
-    "every": "every: 30d",
-    "by": "by: 10%",
-    "field": "field: country",
-    "name": "name: A",
-    "min": "min: 40",
-    "model": "model: acme-b2b",
-    "version": "version: 1",
-    "programs": "programs: [{id: main, dimensions: {...}}]",
-    "dimensions": "dimensions: {fit: {categories: {...}}}",
-    "categories": "categories: {target_market: {rules: [...]}}",
-    "rules": "rules: [{id: saas, when: {field: industry, eq: saas}, points: 15}]",
-    "on": "on: {program: main, stage_enters: mql}",
-    "do": "do: [{add_to_segment: nurture}]",
-    "url": 'url: "https://crm.example.com/hooks/mql"',
-    "map": "map: [[0, 49, 1], [50, 999, 2], [1000, null, 3]]",
-    "segment": "segment: {field: employees, map: [...]}",
-    "encoded": "encoded: {segment: {field: employees, map: [...]}}",
-    "decay": "decay: {after: 30d, every: 30d, by: 10%}",
-    "review": "review: {first_after: 60d, every: 90d}",
-    "stages": "stages: {mql: {min: 60}}",
-    "mql": "mql: {min: 60}",
-    "fields": "fields: {country: string, employees: integer}",
-    "gates": "gates: [{id: adult, when: {field: age, gte: 18}}]",
-    "bands": "bands: [{name: C, min: 0}, {name: B, min: 15}, {name: A, min: 30}]",
-    "triggers": "triggers: [{id: hand_to_sales, on: {...}, do: [...]}]",
-    "webhook": 'webhook: {url: "https://crm.example.com/hooks/mql"}',
-    "assign": "assign: {round_robin: [ana, ben]}",
-    "all": "all: [{field: country, eq: PL}, {field: employees, gte: 50}]",
-    "any": "any: [{field: country, eq: PL}, {field: country, eq: DE}]",
-    "matrix": "matrix: [fit, engagement]",
-    "weights": "weights: {fit: 1, engagement: 0.5}",
-}
-
-_ITEMS = {
-    "do": "action",
-    "programs": "program",
-    "any": "condition",
-    "round_robin": "owner",
-    "rules": "rule",
-    "event": "event type",
-}
-
-_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
-
-
-def _type_hint(etype: str, got: Any, key: str | int | None) -> str | None:
-    if etype == "string_type" and isinstance(got, int | float | bool):
-        return "quote the value to use it as text"
-    if etype == "bool_type" and isinstance(got, str):
-        if got.lower() in _YAML11_BOOLEANS:
-            return "YAML 1.2 reads yes, no, on and off as text; write true or false"
-        if got.lower() in ("true", "false"):
-            return f"write {got.lower()} without quotes"
-    if etype in ("int_type", "float_type") and isinstance(got, str) and is_number_text(got):
-        return f"write {got.strip()} without quotes"
-    example = _EXAMPLES.get(key) if isinstance(key, str) else None
-    if etype in ("dict_type", "model_type", "model_attributes_type"):
-        if example:
-            return f"for example {example}"
-        if isinstance(got, list):
-            return "write key: value pairs here, not a list of '- ' items"
-    if etype in ("list_type", "tuple_type"):
-        if example:
-            return f"for example {example}"
-        return "write a list: one '- ' item per line, or [a, b]"
-    return None
-
-
-def _literal_options(expected: str) -> list[str]:
-    return [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()]
-
-
 class _Rendered(typing.NamedTuple):
     diagnostic: Diagnostic
     suggestion: str | None  # for an unknown key: the key it probably meant
@@ -368,7 +224,7 @@ def _render(err: Any, root: type[BaseModel], data: Any, source: SourceMap) -> _R
             if field is not None and field.description:
                 description = field.description.rstrip(".")
                 description = description[0].lower() + description[1:]
-        example = _EXAMPLES.get(key)
+        example = EXAMPLES.get(key)
         if example and description:
             hint = f"for example {example} — {description}"
         elif example:
@@ -378,14 +234,14 @@ def _render(err: Any, root: type[BaseModel], data: Any, source: SourceMap) -> _R
         return _Rendered(
             Diagnostic(code, message, source.location(path[:-1], prefer_key=True), hint, path=path), None
         )
-    if etype in _TYPE_WORDS:
+    if etype in TYPE_WORDS:
         code = "E203"
-        message = f"expected {_TYPE_WORDS[etype]}, got {describe(got)}"
-        hint = _type_hint(etype, got, path[-1] if path else None)
+        message = f"expected {TYPE_WORDS[etype]}, got {describe(got)}"
+        hint = type_hint(etype, got, path[-1] if path else None)
     elif etype == "literal_error":
         code = "E204"
         expected = str(ctx.get("expected", ""))
-        options = _literal_options(expected)
+        options = literal_options(expected)
         suggestion = suggest(str(got), options)
         if len(path) == 2 and path[0] == "fields":
             message = f"unknown field type '{got}'"
@@ -398,7 +254,7 @@ def _render(err: Any, root: type[BaseModel], data: Any, source: SourceMap) -> _R
         code = "E204"
         key = str(path[-1]) if path else "the list"
         n = int(ctx.get("min_length", 1))
-        item = _ITEMS.get(key, "entry")
+        item = ITEMS.get(key, "entry")
         count = f"one {item}" if n == 1 else f"{n} {item}s"
         message = (
             f"'{key}' needs at least {count}, got none" if not got else f"'{key}' needs at least {count}"

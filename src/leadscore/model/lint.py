@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from leadscore.diagnostics import Diagnostic, Severity
-from leadscore.model.errors_map import did_you_mean
 from leadscore.model.schema import BehaviourRule, Category, Dimension, FitRule, Model, Program
+from leadscore.model.suggest import did_you_mean
 from leadscore.model.walk import leaves, program_paths, program_rule_sites, rule_sites
 from leadscore.model.yaml_source import Path, SourceMap
 

@@ -23,6 +23,7 @@ from leadscore.model.base import (
     problem,
 )
 from leadscore.model.conditions import Condition
+from leadscore.model.suggest import suggest
 
 
 class FitRule(Strict):
@@ -103,7 +104,6 @@ def _rule_kind(value: Any) -> str | None:
         if "when" in value:
             return "#fit"
         # neither: a misspelt `event` or a key only behaviour rules have decides
-        from leadscore.model.errors_map import suggest
 
         only_behaviour = set(BehaviourRule.model_fields) - set(FitRule.model_fields)
         for key in value:
@@ -129,16 +129,14 @@ def _rule_shape(value: Any) -> Any:
             at="when",
             at_key=True,
         )
-    if "when" not in value and "event" not in value and _rule_kind(value) == "#fit":
-        from leadscore.model.errors_map import suggest
-
-        if not any(suggest(str(k), ["when", "event"]) for k in value):
-            raise problem(
-                "rule_shape",
-                "a rule needs when: (points for contact fields) or event: (points per event)",
-                hint="for example when: {field: industry, eq: saas}, or event: page_view",
-                code="E202",
-            )
+    neither = "when" not in value and "event" not in value and _rule_kind(value) == "#fit"
+    if neither and not any(suggest(str(k), ["when", "event"]) for k in value):
+        raise problem(
+            "rule_shape",
+            "a rule needs when: (points for contact fields) or event: (points per event)",
+            hint="for example when: {field: industry, eq: saas}, or event: page_view",
+            code="E202",
+        )
     return value
 
 
