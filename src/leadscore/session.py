@@ -11,7 +11,7 @@ from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
 from leadscore.data.normalize import ContactSpec
 from leadscore.data.report import LoadReport
-from leadscore.diagnostics import Diagnostic, LeadscoreError, Severity
+from leadscore.diagnostics import Diagnostic, LeadscoreError
 from leadscore.engines.base import Engine, Step
 from leadscore.model.loader import LoadedModel
 from leadscore.output.columns import layout
@@ -132,26 +132,11 @@ class Session:
                     step,
                     inputs.order_by,
                 )
+            if strict:
+                report.check_strict()
         except BaseException:
             engine.close()
             raise
-        if strict and report.bad_total:
-            engine.close()
-            errors = [
-                Diagnostic(d.code, d.message, d.location, d.hint, Severity.ERROR)
-                for d in report.diagnostics()
-                if d.code in ("D100", "D101")
-            ]
-            raise LeadscoreError(
-                [
-                    *errors,
-                    Diagnostic(
-                        "D199",
-                        f"{report.bad_total} bad rows and --strict is on",
-                        hint="fix the rows, or run without --strict to skip them",
-                    ),
-                ]
-            )
         return cls(loaded, engine, report)
 
     def score_sql(self, as_of: int, rules: bool = False, contacts_relation: str = "contacts") -> str:

@@ -28,7 +28,16 @@ from leadscore.data.text_readers import LINE, PROPERTIES, expand_json_column, re
 Step = Callable[[str], None]
 EVENT_FILE_COLUMNS = {"event_id", "contact_id", "type", "timestamp"}
 
-__all__ = ["ContactSpec", "DuckDBExecutor", "load_contacts", "load_events", "load_inputs", "run", "scalar"]
+__all__ = [
+    "ContactSpec",
+    "DuckDBExecutor",
+    "load_contacts",
+    "load_events",
+    "load_inputs",
+    "run",
+    "scalar",
+    "stage_input",
+]
 
 
 def run(con: Any, sql: str) -> list[Any]:
@@ -169,41 +178,39 @@ def parquet_source(path: Path) -> str | None:
     return str(path / "*.parquet") if path.is_dir() else str(path)
 
 
-def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
-    check_input(path, "contacts")
-    bad = stage_file(con, path, "raw_contacts", None, set(), {"contact_id"})
-    order = order_of(con, "raw_contacts")
-    raw = RawInput(
-        "raw_contacts",
+def stage_input(
+    con: Any,
+    path: Path,
+    option: str,
+    name: str,
+    wanted: set[str] | None,
+    need_props: set[str],
+    required: set[str],
+) -> RawInput:
+    """Check a file given with `--<option>`, stage it as `name` with its line numbers, and
+    describe it for normalisation (input order, line, the rows the reader could not read)."""
+    check_input(path, option)
+    bad = stage_file(con, path, name, wanted, need_props, required)
+    return RawInput(
+        name,
         str(path),
-        order=order,
+        order=order_of(con, name),
         line=LINE,
         read_errors=bad,
         order_unique=True,
         parquet=parquet_source(path),
     )
+
+
+def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
+    raw = stage_input(con, path, "contacts", "raw_contacts", None, set(), {"contact_id"})
     return normalize_contacts(DuckDBExecutor(con), raw, spec)
 
 
 def load_events(con: Any, path: Path, properties: tuple[str, ...]) -> FileReport:
-    check_input(path, "events")
-    bad = stage_file(
-        con,
-        path,
-        "raw_events",
-        EVENT_FILE_COLUMNS | set(properties),
-        set(properties),
-        {"contact_id", "type", "timestamp"},
-    )
-    order = order_of(con, "raw_events")
-    raw = RawInput(
-        "raw_events",
-        str(path),
-        order=order,
-        line=LINE,
-        read_errors=bad,
-        order_unique=True,
-        parquet=parquet_source(path),
+    wanted = EVENT_FILE_COLUMNS | set(properties)
+    raw = stage_input(
+        con, path, "events", "raw_events", wanted, set(properties), {"contact_id", "type", "timestamp"}
     )
     return normalize_events(DuckDBExecutor(con), raw, properties)
 

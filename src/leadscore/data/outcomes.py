@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from leadscore.data.badrows import collect_bad, first_failing, unreadable
-from leadscore.data.formats import check_input
 from leadscore.data.normalize import Executor, RawInput
 from leadscore.data.report import FileReport
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
@@ -131,21 +130,9 @@ def normalize_labelled(ex: Executor, raw: RawInput, kind: LabelledKind, out: str
 
 
 def _load(con: Any, path: Path, kind: LabelledKind, option: str) -> FileReport:
-    from leadscore.data.loading import DuckDBExecutor, order_of, parquet_source, stage_file
-    from leadscore.data.text_readers import LINE
+    from leadscore.data.loading import DuckDBExecutor, stage_input
 
-    check_input(path, option)
-    name = f"raw_{kind.kind}"
-    bad = stage_file(con, path, name, kind.columns, set(), {"contact_id", kind.word})
-    raw = RawInput(
-        name,
-        str(path),
-        order=order_of(con, name),
-        line=LINE,
-        read_errors=bad,
-        order_unique=True,
-        parquet=parquet_source(path),
-    )
+    raw = stage_input(con, path, option, f"raw_{kind.kind}", kind.columns, set(), {"contact_id", kind.word})
     return normalize_labelled(DuckDBExecutor(con), raw, kind)
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from leadscore.diagnostics import Diagnostic, Location, Severity
+from leadscore.diagnostics import Diagnostic, LeadscoreError, Location, Severity
 
 MAX_LISTED = 20  # bad rows listed one by one per file; the rest are counted by reason
 
@@ -109,6 +109,26 @@ class LoadReport:
                 )
             )
         return out
+
+    def check_strict(self) -> None:
+        """With --strict, any bad row is an error: raise with the rows listed, else do nothing."""
+        if not self.bad_total:
+            return
+        errors = [
+            Diagnostic(d.code, d.message, d.location, d.hint, Severity.ERROR)
+            for d in self.diagnostics()
+            if d.code in ("D100", "D101")
+        ]
+        raise LeadscoreError(
+            [
+                *errors,
+                Diagnostic(
+                    "D199",
+                    f"{self.bad_total} bad rows and --strict is on",
+                    hint="fix the rows, or run without --strict to skip them",
+                ),
+            ]
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

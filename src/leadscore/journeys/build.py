@@ -37,7 +37,7 @@ from leadscore.model.rules import BehaviourRule
 from leadscore.output.columns import layout
 from leadscore.records import Event
 from leadscore.reference.evaluator import passes_step_a
-from leadscore.review.evaluate import choose_programs, fail_on_bad_rows
+from leadscore.review.evaluate import choose_programs
 from leadscore.session import Session
 from leadscore.sql.query import Relations, build_score_query
 
@@ -283,7 +283,7 @@ def journeys(session: Session, request: JourneysRequest, step: Step) -> Journeys
     else:
         _empty_outcomes(ex)
     if request.strict:
-        fail_on_bad_rows(session)
+        session.report.check_strict()
     as_of, start = request.as_of, request.as_of - request.period.micros
     created_at = "created_at" in ex.columns("contacts")
     step("choosing the contacts")

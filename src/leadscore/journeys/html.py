@@ -62,12 +62,9 @@ def _journey(j: ContactJourney, report: JourneysReport, index: int) -> str:
     ]
     if j.cold is not None:
         c = j.cold
-        quiet = (
-            "no events before it" if c.quiet_days is None else f"{c.quiet_days:.1f} days after its last event"
-        )
         parts.append(
             f'<div class="cold"><p>Lost on <b>{_e(when(c.lost_at))}</b>{f" ({_e(c.reason)})" if c.reason else ""}, '
-            f"{quiet}; points at the loss {c.points_at_loss}, peak before it {c.peak_points} on {_e(day(c.peak_at))}.</p>"
+            f"{c.quiet}; points at the loss {c.points_at_loss}, peak before it {c.peak_points} on {_e(day(c.peak_at))}.</p>"
             + (f"<p>Its last actions before the loss:</p>{_events(c.last_actions)}" if c.last_actions else "")
             + "</div>"
         )

@@ -63,6 +63,13 @@ class Cold:
     peak_points: int  # the highest points up to the loss
     peak_at: str
 
+    @property
+    def quiet(self) -> str:
+        """How long the lead had been quiet when the deal was lost, in words."""
+        if self.quiet_days is None:
+            return "no events before it"
+        return f"{self.quiet_days:.1f} days after its last event"
+
 
 @dataclass(frozen=True)
 class ContactJourney:

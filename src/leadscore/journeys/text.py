@@ -77,11 +77,8 @@ def journey_text(j: ContactJourney, mql: float | None) -> list[str]:
     out.append(f"  top rules now: {rules or 'none hold points'}")
     if j.cold is not None:
         c = j.cold
-        quiet = (
-            "no events before it" if c.quiet_days is None else f"{c.quiet_days:.1f} days after its last event"
-        )
         out.append(
-            f"  lost {when(c.lost_at)}{f' ({c.reason})' if c.reason else ''}, {quiet}; "
+            f"  lost {when(c.lost_at)}{f' ({c.reason})' if c.reason else ''}, {c.quiet}; "
             f"points at the loss {c.points_at_loss}, peak before it {c.peak_points} on {day(c.peak_at)}"
         )
         if c.last_actions:

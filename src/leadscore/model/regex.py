@@ -212,33 +212,7 @@ def python_pattern(pattern: str) -> re.Pattern[str]:
     Python's `$` also matches before a final newline; RE2 and PostgreSQL match only at the
     very end, so an unescaped `$` outside a class becomes `\\Z`.
     """
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    in_class = False
-    while i < n:
-        c = pattern[i]
-        if c == "\\" and i + 1 < n:
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            out.append(c)
-            i += 1
-            if i < n and pattern[i] == "^":
-                out.append("^")
-                i += 1
-            continue
-        elif c == "$":
-            out.append(r"\Z")
-            i += 1
-            continue
-        out.append(c)
-        i += 1
-    return re.compile("".join(out))
+    return re.compile(_rewrite_outside_classes(pattern, {"$": r"\Z"}))
 
 
 def _rewrite_outside_classes(pattern: str, replace: dict[str, str]) -> str:

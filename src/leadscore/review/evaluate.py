@@ -16,7 +16,7 @@ from pathlib import Path
 
 from leadscore.data.normalize import Executor
 from leadscore.data.outcomes import OUTCOMES, load_feedback, load_outcomes
-from leadscore.diagnostics import Diagnostic, LeadscoreError, Severity
+from leadscore.diagnostics import LeadscoreError
 from leadscore.durations import Duration, format_instant
 from leadscore.model.program import EncodedFormat, Program
 from leadscore.review import funnel, journeys, labels, metrics, rules
@@ -63,27 +63,6 @@ def choose_programs(session: Session, wanted: str | None) -> list[Program]:
             f"its programs: {', '.join(p.id for p in programs)}",
         )
     return chosen
-
-
-def fail_on_bad_rows(session: Session) -> None:
-    report = session.report
-    if not report.bad_total:
-        return
-    errors = [
-        Diagnostic(d.code, d.message, d.location, d.hint, Severity.ERROR)
-        for d in report.diagnostics()
-        if d.code in ("D100", "D101")
-    ]
-    raise LeadscoreError(
-        [
-            *errors,
-            Diagnostic(
-                "D199",
-                f"{report.bad_total} bad rows and --strict is on",
-                hint="fix the rows, or run without --strict to skip them",
-            ),
-        ]
-    )
 
 
 def _band_order(bands: list[object] | None) -> list[str]:
@@ -156,7 +135,7 @@ def evaluate(session: Session, request: EvaluationRequest, step: Step) -> Evalua
         step(f"reading feedback from {request.feedback}")
         session.report.files.append(load_feedback(con, request.feedback))
     if request.strict:
-        fail_on_bad_rows(session)
+        session.report.check_strict()
     window = Window(request.cutoff, request.horizon, positive)
     step(f"scoring as of the cutoff {format_instant(window.cutoff)}")
     session.score(window.cutoff, rules=True, keep=True)
