@@ -108,7 +108,7 @@ def official(e: exp.Expr) -> exp.Expr:
 
 
 def alias(e: exp.Expr, name: str) -> exp.Expr:
-    return exp.alias_(e, ident(name))
+    return exp.alias_(e, ident(name), copy=False)
 
 
 def like_literal(text: str, escape: str) -> str:

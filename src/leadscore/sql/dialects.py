@@ -69,7 +69,8 @@ class SqlDialect:
         return exp.IntDiv(this=a, expression=b)
 
     def render(self, tree: exp.Expr, pretty: bool = True) -> str:
-        return tree.sql(dialect=self.sqlglot_dialect, pretty=pretty)
+        # every caller renders a tree it has just built: no defensive copy of it first
+        return tree.sql(dialect=self.sqlglot_dialect, pretty=pretty, copy=False)
 
     def ts_column(self, name: str = "timestamp") -> exp.Expr:
         return exp.Cast(this=self.epoch_micros(col(name)), to=BIGINT.copy())

@@ -44,7 +44,7 @@ from leadscore.sql.build import (
     to_double,
 )
 from leadscore.sql.dialects import SqlDialect
-from leadscore.sql.predicates import PredicateCompiler
+from leadscore.sql.predicates import PredicateCompiler, equality_by_ilike
 
 TS = "ts_us"
 CID = "contact_id"
@@ -82,6 +82,8 @@ def case_insensitive_fields(cm: CompiledModel, dialect: SqlDialect) -> list[str]
             walk(p.item)
         elif isinstance(p, TextMatch) and p.kind != "regex" and dialect.ILIKE:
             return  # ILIKE folds case itself
+        elif isinstance(p, Compare | InSet) and equality_by_ilike(p, dialect):
+            return  # so does ILIKE for equality
         elif isinstance(p, TextMatch | Compare | InSet | Between) and not p.case_sensitive:
             probe = (
                 p.value
@@ -199,10 +201,8 @@ class EventSide:
         return case((exp.GTE(this=ts.copy(), expression=integer(0)), non_negative), default=negative)
 
     def _condition(self, f: EventFilter) -> exp.Expr:
-        """Step (a) of f apart from the type, which the CASE on the type already decided."""
+        """Step (a) of f apart from the type (the CASE on the type) and bots (the mask's CASE)."""
         parts: list[exp.Expr] = []
-        if not f.include_bots and "is_bot" in self.cm.event_properties:
-            parts.append(exp.Not(this=col(BOT)))
         if f.within_us is not None:
             parts.append(exp.LT(this=self.age_us(col(TS)), expression=bigint(f.within_us)))
         where = self.preds.compile(f.where)
@@ -211,12 +211,24 @@ class EventSide:
         return exp.and_(*parts, copy=False) if parts else boolean(True)
 
     def _mask(self, mask: str) -> exp.Expr:
-        """CASE type WHEN 't' THEN <bits of the filters reading type t> … ELSE 0 END."""
+        """CASE WHEN <bot> THEN <bits of the filters that take bots> ELSE <bits of all> END.
+
+        Each side is CASE type WHEN 't' THEN <bits of the filters reading type t> … ELSE 0 END,
+        so an event is tested only against the filters of its own type, and a bot's event only
+        against the few filters that include bots (usually none: then the bot side is 0).
+        """
+        filters = [f for f, (m, _) in self.plan.bits.items() if m == mask]
+        everyone = self._by_type(filters)
+        if "is_bot" not in self.cm.event_properties:
+            return everyone
+        bots = self._by_type([f for f in filters if f.include_bots])
+        return case((col(BOT), bots), default=everyone)
+
+    def _by_type(self, filters: list[EventFilter]) -> exp.Expr:
         by_type: dict[str, list[EventFilter]] = {}
-        for f, (m, _) in self.plan.bits.items():
-            if m == mask:
-                for t in f.types:
-                    by_type.setdefault(t, []).append(f)
+        for f in filters:
+            for t in f.types:
+                by_type.setdefault(t, []).append(f)
         whens = []
         for t in sorted(by_type):
             terms: list[exp.Expr] = []
@@ -232,7 +244,7 @@ class EventSide:
             for term in terms[1:]:
                 value = exp.BitwiseOr(this=value, expression=term)
             whens.append((exp.EQ(this=col("type"), expression=string(t)), value))
-        return case(*whens, default=bigint(0))
+        return case(*whens, default=bigint(0)) if whens else bigint(0)
 
     # -- CTEs ----------------------------------------------------------------------------------
 
@@ -250,37 +262,38 @@ class EventSide:
         at = [col(MOMENT)] if self.many else []
         source: exp.Expr = events_relation
         in_time: exp.Expr = exp.LTE(this=col(TS), expression=self.T())
-        inner = exp.select(col(CID), col(TS), *at, *carry, *(alias(self._mask(m), m) for m in masks)).from_(
-            source
-        )
+        inner = exp.select(
+            col(CID), col(TS), *at, *carry, *(alias(self._mask(m), m) for m in masks), copy=False
+        ).from_(source, copy=False)
         if self.many:
             assert moments is not None, "scoring at many moments needs a moments relation"
-            when = exp.select(alias(col(CID), "moment_contact"), col(MOMENT)).from_(
-                exp.to_table(moments, quoted=True)
+            when = exp.select(alias(col(CID), "moment_contact"), col(MOMENT), copy=False).from_(
+                exp.to_table(moments, quoted=True), copy=False
             )
             on = exp.and_(
                 exp.EQ(this=col(CID), expression=col("moment_contact")),
                 exp.LTE(this=col(TS), expression=col(MOMENT)),
                 copy=False,
             )
-            inner = inner.join(when.subquery("at_moment"), on=on, join_type="inner")
+            inner = inner.join(when.subquery("at_moment", copy=False), on=on, join_type="inner", copy=False)
             in_time = boolean(True)
         types = self.cm.event_types
         type_filter = (
             exp.In(this=col("type"), expressions=[string(t) for t in types]) if types else boolean(False)
         )
         if not masks:
-            return inner.where(exp.and_(in_time, type_filter, copy=False))
+            return inner.where(exp.and_(in_time, type_filter, copy=False), copy=False)
         if not self.many:
-            inner = inner.where(in_time)  # events of other types get an empty mask and drop out below
+            # events of other types get an empty mask and drop out below
+            inner = inner.where(in_time, copy=False)
         some = exp.or_(*(exp.NEQ(this=col(m), expression=bigint(0)) for m in masks))
-        kept = exp.select(col(CID), col(TS), *at, *(col(m) for m in masks))
+        kept = exp.select(col(CID), col(TS), *at, *(col(m) for m in masks), copy=False)
         if dups is None:
-            return kept.from_(inner.subquery("typed")).where(some)
+            return kept.from_(inner.subquery("typed", copy=False), copy=False).where(some, copy=False)
         read = (
-            exp.select(col(CID), col(TS), *at, *carry, *(col(m) for m in masks))
-            .from_(inner.subquery("typed"))
-            .where(some)
+            exp.select(col(CID), col(TS), *at, *carry, *(col(m) for m in masks), copy=False)
+            .from_(inner.subquery("typed", copy=False), copy=False)
+            .where(some, copy=False)
         )
         later_copy = exp.and_(
             exp.EQ(this=col("event_id", "d"), expression=col("event_id", "r")),
@@ -288,9 +301,14 @@ class EventSide:
             copy=False,
         )
         return (
-            exp.select(*(col(c.name, "r") for c in kept.expressions))
-            .from_(read.subquery("r"))
-            .join(exp.alias_(exp.to_table(dups), "d", table=True), on=later_copy, join_type="anti")
+            exp.select(*(col(c.name, "r") for c in kept.expressions), copy=False)
+            .from_(read.subquery("r", copy=False), copy=False)
+            .join(
+                exp.alias_(exp.to_table(dups), "d", table=True, copy=False),
+                on=later_copy,
+                join_type="anti",
+                copy=False,
+            )
         )
 
     def rule_aggregates(self, extra: list[exp.Expr] | None = None) -> exp.Select | None:
@@ -307,7 +325,7 @@ class EventSide:
             self.plan.main_columns.append(name)
         if len(cols) == len(self.keys()):
             return None
-        return exp.select(*cols).from_("scope").group_by(*self.keys())
+        return exp.select(*cols, copy=False).from_("scope", copy=False).group_by(*self.keys(), copy=False)
 
     @staticmethod
     def _filtered(agg: exp.Expr, cond: exp.Expr) -> exp.Expr:
@@ -346,8 +364,10 @@ class EventSide:
         # ranked rules as lists: the newest first (`max(ts, n)` keeps only the n newest)
         if agg.once_per_us is None and agg.limit is not None:
             return self._filtered(exp.Anonymous(this="max", expressions=[col(TS), integer(agg.limit)]), flag)
-        newest_first = exp.Order(this=col(TS), expressions=[exp.Ordered(this=col(TS), desc=True)])
-        return self._filtered(exp.ArrayAgg(this=newest_first), flag)
+        # a plain list sorted afterwards: an ordered aggregate (ARRAY_AGG … ORDER BY) sorts in
+        # every group as it goes, which costs more than one sort per finished list
+        listed = self._filtered(exp.Anonymous(this="list", expressions=[col(TS)]), flag)
+        return exp.Anonymous(this="list_sort", expressions=[listed, string("DESC")])
 
     def window_span(self, agg: EventAggregate) -> int | None:
         """How many once_per windows can hold counted events (None: unbounded, or more than 63)."""
@@ -432,13 +452,17 @@ class EventSide:
             if agg.once_per_us is not None:
                 win = self.window_id(agg.once_per_us, col(TS))
                 source = (
-                    exp.select(*self.keys(), alias(exp.Max(this=col(TS)), TS))
-                    .from_("scope")
-                    .where(flag)
-                    .group_by(*self.keys(), win)
+                    exp.select(*self.keys(), alias(exp.Max(this=col(TS)), TS), copy=False)
+                    .from_("scope", copy=False)
+                    .where(flag, copy=False)
+                    .group_by(*self.keys(), win, copy=False)
                 )
             else:
-                source = exp.select(*self.keys(), col(TS)).from_("scope").where(flag)
+                source = (
+                    exp.select(*self.keys(), col(TS), copy=False)
+                    .from_("scope", copy=False)
+                    .where(flag, copy=False)
+                )
             contribution = exp.Mul(this=double(agg.points), expression=self.weight(agg.half_life_us, col(TS)))
             if agg.aggregation is Aggregation.TOP_N:
                 assert agg.limit is not None
@@ -447,18 +471,20 @@ class EventSide:
                     partition_by=self.keys(),
                     order=exp.Order(expressions=[exp.Ordered(this=col(TS), desc=True)]),
                 )
-                ranked = exp.select(*self.keys(), col(TS), alias(rank, "rn")).from_(source.subquery("kept"))
+                ranked = exp.select(*self.keys(), col(TS), alias(rank, "rn"), copy=False).from_(
+                    source.subquery("kept", copy=False), copy=False
+                )
                 query = (
-                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name))
-                    .from_(ranked.subquery("ranked"))
-                    .where(exp.LTE(this=col("rn"), expression=integer(agg.limit)))
-                    .group_by(*self.keys())
+                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name), copy=False)
+                    .from_(ranked.subquery("ranked", copy=False), copy=False)
+                    .where(exp.LTE(this=col("rn"), expression=integer(agg.limit)), copy=False)
+                    .group_by(*self.keys(), copy=False)
                 )
             else:
                 query = (
-                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name))
-                    .from_(source.subquery("kept"))
-                    .group_by(*self.keys())
+                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name), copy=False)
+                    .from_(source.subquery("kept", copy=False), copy=False)
+                    .group_by(*self.keys(), copy=False)
                 )
             out.append((name, query))
             self.plan.ranked.append(name)

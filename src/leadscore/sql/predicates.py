@@ -67,6 +67,10 @@ class PredicateCompiler:
             )
         if isinstance(p, TextMatch):
             return self._text_match(p)
+        if isinstance(p, Compare | InSet) and equality_by_ilike(p, self.d):
+            if isinstance(p, Compare):
+                return self._equal_folded(p.field, (p.value,), p.op == "ne")
+            return self._equal_folded(p.field, p.values, p.negate)
         if isinstance(p, Compare):
             return self._typed(
                 p.field,
@@ -84,6 +88,21 @@ class PredicateCompiler:
         raise TypeError(f"unknown predicate {p!r}")  # pragma: no cover
 
     # -- typed comparisons ------------------------------------------------------------------
+
+    def _equal_folded(self, f: FieldRef, values: tuple[Scalar, ...], negate: bool) -> exp.Expr:
+        """`eq`/`in` ignoring case as `value ILIKE 'literal'` (escaped, so it matches only itself)."""
+        c = self.column(f)
+        tests = [
+            exp.Escape(
+                this=exp.ILike(this=c.copy(), expression=string(like_literal(str(v), self.d.LIKE_ESCAPE))),
+                expression=string(self.d.LIKE_ESCAPE),
+            )
+            for v in values
+        ]
+        test: exp.Expr = paren(exp.or_(*tests, copy=False)) if len(tests) > 1 else tests[0]
+        if negate:
+            test = exp.Not(this=test)
+        return case((exp.Is(this=c, expression=exp.Null()), boolean(negate)), default=test)
 
     def _typed(self, f: FieldRef, probe: Scalar, cs: bool, true_when_missing: bool, body) -> exp.Expr:  # type: ignore[no-untyped-def]
         """CASE WHEN missing THEN … WHEN not comparable THEN FALSE ELSE <comparison> END."""
@@ -149,6 +168,16 @@ class PredicateCompiler:
         return case((exp.Is(this=c, expression=exp.Null()), FALSE.copy()), default=test)
 
 
+def equality_by_ilike(p: Compare | InSet, dialect: SqlDialect) -> bool:
+    """Case-insensitive text `eq`/`ne`/`in`/`not_in` that ILIKE tests without a lowered copy."""
+    if not dialect.ILIKE or p.case_sensitive or p.field.kind not in ("string", "text"):
+        return False
+    if isinstance(p, Compare) and p.op not in ("eq", "ne"):
+        return False
+    values = (p.value,) if isinstance(p, Compare) else p.values
+    return all(isinstance(v, str) for v in values)
+
+
 def like_pattern(kind: str, text: str, escape: str) -> str:
     """A LIKE pattern for contains/starts_with/ends_with/glob; `%`, `_` and the escape are escaped."""
 
@@ -164,4 +193,4 @@ def like_pattern(kind: str, text: str, escape: str) -> str:
     raise ValueError(kind)
 
 
-__all__ = ["PredicateCompiler", "double", "like_pattern"]
+__all__ = ["PredicateCompiler", "double", "equality_by_ilike", "like_pattern"]

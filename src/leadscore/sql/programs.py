@@ -135,7 +135,7 @@ class ProgramSide:
             if dim.decay and dim.decay.activity
         }
         cols += [col(name) for name in dict.fromkeys(activity.values())]
-        step1 = exp.select(*cols).from_("base")
+        step1 = exp.select(*cols, copy=False).from_("base", copy=False)
         # 2. category and dimension clamps
         raw = []
         for j, dim in enumerate(p.dimensions):
@@ -144,13 +144,13 @@ class ProgramSide:
                 for cat in dim.categories
             ]
             raw.append(alias(clamp(paren(add_all(cats)), dim.min, dim.max), f"d{j}_raw"))
-        step2 = exp.select(exp.Star(), *raw).from_(f"{pre}_rules")
+        step2 = exp.select(exp.Star(), *raw, copy=False).from_(f"{pre}_rules", copy=False)
         # 3. inactivity decay
         decayed = [
             alias(self.decay(dim, col(f"d{j}_raw"), activity.get(dim.name)), f"d{j}")
             for j, dim in enumerate(p.dimensions)
         ]
-        step3 = exp.select(exp.Star(), *decayed).from_(f"{pre}_raw")
+        step3 = exp.select(exp.Star(), *decayed, copy=False).from_(f"{pre}_raw", copy=False)
         # 4. total, official points, gates
         total = add_all(
             [
@@ -166,12 +166,18 @@ class ProgramSide:
             else integer(0)
         )
         qualified = exp.and_(*(col(f"g{i}") for i in range(len(p.gates)))) if p.gates else boolean(True)
+        # a banded dimension's official points, once: each band and the matrix compare them
+        banded = [
+            alias(official(col(f"d{j}")), f"d{j}_official") for j, dim in enumerate(p.dimensions) if dim.bands
+        ]
         step4 = exp.select(
             exp.Star(),
             alias(official(paren(total)), "points"),
             alias(exp.Cast(this=gates_met, to=BIGINT.copy()), "gates_met"),
             alias(qualified, "qualified"),
-        ).from_(f"{pre}_dims")
+            *banded,
+            copy=False,
+        ).from_(f"{pre}_dims", copy=False)
         # 5. displayed score, thresholds, bands, matrix, MQL
         if p.encoded:
             clamped = case(
@@ -192,7 +198,8 @@ class ProgramSide:
             exp.Star(),
             alias(exp.Cast(this=threshold, to=BIGINT.copy()), "threshold_value"),
             alias(exp.Cast(this=score, to=BIGINT.copy()), "score"),
-        ).from_(f"{pre}_points")
+            copy=False,
+        ).from_(f"{pre}_points", copy=False)
         ctes: list[tuple[str, exp.Expr]] = [
             (f"{pre}_rules", step1),
             (f"{pre}_raw", step2),
@@ -263,7 +270,7 @@ class ProgramSide:
                 e = col(f"d{dims[name[: -len('_points')]]}")
             elif name.endswith("_band") and name[: -len("_band")] in dims:
                 dim = p.dimensions[dims[name[: -len("_band")]]]
-                e = self.band(dim.bands, official(col(f"d{dims[dim.name]}"))) if dim.bands else null(VARCHAR)
+                e = self.band(dim.bands, col(f"d{dims[dim.name]}_official")) if dim.bands else null(VARCHAR)
             elif name == "band":
                 e = self.band(p.bands, col("threshold_value")) if p.bands else null(VARCHAR)
             elif name == "matrix":
@@ -284,7 +291,7 @@ class ProgramSide:
             select += [col(ORDER), alias(integer(index), PROGRAM_ORDER)]
         if self.events.many:
             select.append(col(MOMENT))  # UTC microseconds: the moment each row is scored at
-        return exp.select(*select).from_(scores_cte).where(col("applies"))
+        return exp.select(*select, copy=False).from_(scores_cte, copy=False).where(col("applies"), copy=False)
 
     def band(self, bands: tuple[BandPlan, ...], value: exp.Expr) -> exp.Expr:
         whens = [
@@ -299,7 +306,7 @@ class ProgramSide:
         parts = []
         for name in p.matrix:
             dim = p.dimensions[dims[name]]
-            parts.append(self.band(dim.bands, official(col(f"d{dims[name]}"))))
+            parts.append(self.band(dim.bands, col(f"d{dims[name]}_official")))
         a, b = parts
         either_missing = exp.or_(
             exp.Is(this=a.copy(), expression=exp.Null()), exp.Is(this=b.copy(), expression=exp.Null())

@@ -59,7 +59,10 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
         bot = dialect.equals_folded(col("is_bot"), "true")
         ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
     return [
-        ("events_in", exp.select(*ev_cols).from_(exp.to_table(relations.events, quoted=True))),
+        (
+            "events_in",
+            exp.select(*ev_cols, copy=False).from_(exp.to_table(relations.events, quoted=True), copy=False),
+        ),
         ("scope", events.scope(exp.to_table("events_in"), relations.event_dups, relations.moments)),
     ]
 
@@ -92,12 +95,14 @@ def build_unknown_events_query(
     """How many events the rules read belong to contacts that are not in the contacts."""
     events = EventSide(cm, dialect, as_of_us)
     ctes = _event_ctes(events, cm, dialect, relations)
-    known = exp.select(exp.Literal.number(1)).from_(
-        exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True)
+    known = exp.select(exp.Literal.number(1), copy=False).from_(
+        exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True, copy=False), copy=False
     )
-    known = known.where(exp.EQ(this=col(CID, "c"), expression=col(CID, "s")))
-    query = exp.select(exp.Count(this=exp.Star())).from_(exp.alias_(exp.to_table("scope"), "s", table=True))
-    query = query.where(exp.Not(this=exp.Exists(this=known)))
+    known = known.where(exp.EQ(this=col(CID, "c"), expression=col(CID, "s")), copy=False)
+    query = exp.select(exp.Count(this=exp.Star()), copy=False).from_(
+        exp.alias_(exp.to_table("scope"), "s", table=True, copy=False), copy=False
+    )
+    query = query.where(exp.Not(this=exp.Exists(this=known)), copy=False)
     return _with(query, ctes, dialect)
 
 
@@ -126,26 +131,29 @@ def build_score_query(
         joins.append(single_name)
     order = [col(ORDER, "c")] if relations.contacts_ordered else []
     at = [col(MOMENT, "m")] if events.many else []
-    base = exp.select(col(CID, "c"), *(col(f.name, "c") for f in cm.contact_fields), *order, *at).from_(
-        exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True)
+    base = exp.select(
+        col(CID, "c"), *(col(f.name, "c") for f in cm.contact_fields), *order, *at, copy=False
+    ).from_(
+        exp.alias_(exp.to_table(relations.contacts, quoted=True), "c", table=True, copy=False), copy=False
     )
     if events.many:
         # one row per contact and moment
         assert relations.moments is not None, "scoring at many moments needs a moments relation"
         base = base.join(
-            exp.alias_(exp.to_table(relations.moments, quoted=True), "m", table=True),
+            exp.alias_(exp.to_table(relations.moments, quoted=True), "m", table=True, copy=False),
             on=exp.EQ(this=col(CID, "c"), expression=col(CID, "m")),
             join_type="inner",
+            copy=False,
         )
     for j in joins:
         on: exp.Expr = exp.EQ(this=col(CID, "c"), expression=col(CID, j))
         if events.many:
             on = exp.and_(on, exp.EQ(this=col(MOMENT, "m"), expression=col(MOMENT, j)), copy=False)
-        base = base.join(exp.to_table(j, quoted=True), on=on, join_type="left")
+        base = base.join(exp.to_table(j, quoted=True), on=on, join_type="left", copy=False)
     for name in events.plan.main_columns:
-        base = base.select(col(name, single_name))
+        base = base.select(col(name, single_name), copy=False)
     for name in events.plan.ranked:
-        base = base.select(col(name, f"event_rule_{name}"))
+        base = base.select(col(name, f"event_rule_{name}"), copy=False)
     ctes.append(("base", base))
     label = format_instant(as_of_us) if as_of_us is not None else ""
     programs = ProgramSide(cm, events, dialect, layout, label, ordered=relations.contacts_ordered)
@@ -161,13 +169,13 @@ def build_score_query(
     if relations.contacts_ordered:
         scored = exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier("scored")))
         final = (
-            exp.select(*(col(name) for name in layout.names))
-            .from_(scored)
-            .order_by(col(ORDER), col(PROGRAM_ORDER))
+            exp.select(*(col(name) for name in layout.names), copy=False)
+            .from_(scored, copy=False)
+            .order_by(col(ORDER), col(PROGRAM_ORDER), copy=False)
         )
     elif len(outputs) > 1:
-        final = exp.select(exp.Star()).from_(
-            exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier("scored")))
+        final = exp.select(exp.Star(), copy=False).from_(
+            exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier("scored"))), copy=False
         )
     else:
         final = body

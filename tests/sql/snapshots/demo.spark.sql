@@ -24,62 +24,62 @@ WITH events_in AS (
       `contact_id`,
       `ts_us`,
       CASE
-        WHEN `type` = 'contact_request'
-        THEN CASE WHEN NOT `is_bot__` THEN CAST(4 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN `type` = 'demo_request'
-        THEN CASE WHEN NOT `is_bot__` THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN `type` = 'download'
-        THEN CASE WHEN NOT `is_bot__` THEN CAST(64 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN `type` = 'email_click'
-        THEN CASE WHEN NOT `is_bot__` THEN CAST(16 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN `type` = 'form_submit'
-        THEN CASE
-          WHEN NOT `is_bot__`
-          AND CASE
-            WHEN `form` IS NULL
-            THEN FALSE
-            ELSE `form__lower` = LOWER(REPLACE('newsletter', 'Σ', 'σ'))
+        WHEN `is_bot__`
+        THEN CAST(0 AS BIGINT)
+        ELSE CASE
+          WHEN `type` = 'contact_request'
+          THEN CAST(4 AS BIGINT)
+          WHEN `type` = 'demo_request'
+          THEN CAST(1 AS BIGINT)
+          WHEN `type` = 'download'
+          THEN CAST(64 AS BIGINT)
+          WHEN `type` = 'email_click'
+          THEN CAST(16 AS BIGINT)
+          WHEN `type` = 'form_submit'
+          THEN CASE
+            WHEN CASE
+              WHEN `form` IS NULL
+              THEN FALSE
+              ELSE `form__lower` = LOWER(REPLACE('newsletter', 'Σ', 'σ'))
+            END
+            THEN CAST(8 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
+          END | CASE
+            WHEN CASE
+              WHEN `form` IS NULL
+              THEN FALSE
+              ELSE `form__lower` = LOWER(REPLACE('job_application', 'Σ', 'σ'))
+            END
+            THEN CAST(256 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
           END
-          THEN CAST(8 AS BIGINT)
-          ELSE CAST(0 AS BIGINT)
-        END | CASE
-          WHEN NOT `is_bot__`
-          AND CASE
-            WHEN `form` IS NULL
-            THEN FALSE
-            ELSE `form__lower` = LOWER(REPLACE('job_application', 'Σ', 'σ'))
+          WHEN `type` = 'page_view'
+          THEN CASE
+            WHEN (
+              CAST(1767225600000000 AS BIGINT) - `ts_us`
+            ) < CAST(2592000000000 AS BIGINT)
+            AND CASE
+              WHEN `url` IS NULL
+              THEN FALSE
+              ELSE `url__lower` LIKE LOWER(REPLACE('%/pricing%', 'Σ', 'σ')) ESCAPE '!'
+            END
+            THEN CAST(32 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
+          END | CASE
+            WHEN CASE
+              WHEN `url` IS NULL
+              THEN FALSE
+              ELSE `url__lower` LIKE LOWER(REPLACE('%/careers%', 'Σ', 'σ')) ESCAPE '!'
+            END
+            THEN CAST(128 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
           END
-          THEN CAST(256 AS BIGINT)
+          WHEN `type` = 'trial_start'
+          THEN CAST(2 AS BIGINT)
+          WHEN `type` = 'unsubscribe'
+          THEN CAST(512 AS BIGINT)
           ELSE CAST(0 AS BIGINT)
         END
-        WHEN `type` = 'page_view'
-        THEN CASE
-          WHEN NOT `is_bot__`
-          AND (
-            CAST(1767225600000000 AS BIGINT) - `ts_us`
-          ) < CAST(2592000000000 AS BIGINT)
-          AND CASE
-            WHEN `url` IS NULL
-            THEN FALSE
-            ELSE `url__lower` LIKE LOWER(REPLACE('%/pricing%', 'Σ', 'σ')) ESCAPE '!'
-          END
-          THEN CAST(32 AS BIGINT)
-          ELSE CAST(0 AS BIGINT)
-        END | CASE
-          WHEN NOT `is_bot__`
-          AND CASE
-            WHEN `url` IS NULL
-            THEN FALSE
-            ELSE `url__lower` LIKE LOWER(REPLACE('%/careers%', 'Σ', 'σ')) ESCAPE '!'
-          END
-          THEN CAST(128 AS BIGINT)
-          ELSE CAST(0 AS BIGINT)
-        END
-        WHEN `type` = 'trial_start'
-        THEN CASE WHEN NOT `is_bot__` THEN CAST(2 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN `type` = 'unsubscribe'
-        THEN CASE WHEN NOT `is_bot__` THEN CAST(512 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        ELSE CAST(0 AS BIGINT)
       END AS `m0`
     FROM events_in
     WHERE
@@ -563,7 +563,33 @@ WITH events_in AS (
       ) / CAST(1.0 AS DOUBLE)
     ) AS BIGINT) AS `points`,
     CAST(CASE WHEN `g0` THEN 1 ELSE 0 END + CASE WHEN `g1` THEN 1 ELSE 0 END AS BIGINT) AS `gates_met`,
-    `g0` AND `g1` AS `qualified`
+    `g0` AND `g1` AS `qualified`,
+    CAST(CAST(SIGN(
+      CAST(SIGN(`d0`) AS DOUBLE) * (
+        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d0`) AS DOUBLE) * (
+            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) AS `d0_official`,
+    CAST(CAST(SIGN(
+      CAST(SIGN(`d1`) AS DOUBLE) * (
+        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN(`d1`) AS DOUBLE) * (
+            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) AS `d1_official`
   FROM p0_dims
 ), p0_scores AS (
   SELECT
@@ -582,358 +608,70 @@ SELECT
   `qualified` AS `qualified`,
   `gates_met` AS `gates_met`,
   CASE
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d0`) AS DOUBLE) * (
-        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d0`) AS DOUBLE) * (
-            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+    WHEN `d0_official` >= CAST(40.0 AS DOUBLE)
     THEN 'A'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d0`) AS DOUBLE) * (
-        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d0`) AS DOUBLE) * (
-            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+    WHEN `d0_official` >= CAST(30.0 AS DOUBLE)
     THEN 'B'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d0`) AS DOUBLE) * (
-        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d0`) AS DOUBLE) * (
-            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+    WHEN `d0_official` >= CAST(15.0 AS DOUBLE)
     THEN 'C'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d0`) AS DOUBLE) * (
-        FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d0`) AS DOUBLE) * (
-            FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= -CAST(20.0 AS DOUBLE)
+    WHEN `d0_official` >= -CAST(20.0 AS DOUBLE)
     THEN 'D'
     ELSE CAST(NULL AS STRING)
   END AS `fit_band`,
   CASE
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d1`) AS DOUBLE) * (
-        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d1`) AS DOUBLE) * (
-            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+    WHEN `d1_official` >= CAST(35.0 AS DOUBLE)
     THEN '1'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d1`) AS DOUBLE) * (
-        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d1`) AS DOUBLE) * (
-            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+    WHEN `d1_official` >= CAST(20.0 AS DOUBLE)
     THEN '2'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d1`) AS DOUBLE) * (
-        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d1`) AS DOUBLE) * (
-            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+    WHEN `d1_official` >= CAST(10.0 AS DOUBLE)
     THEN '3'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN(`d1`) AS DOUBLE) * (
-        FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN(`d1`) AS DOUBLE) * (
-            FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= -CAST(25.0 AS DOUBLE)
+    WHEN `d1_official` >= -CAST(25.0 AS DOUBLE)
     THEN '4'
     ELSE CAST(NULL AS STRING)
   END AS `engagement_band`,
   CAST(NULL AS STRING) AS `band`,
   CASE
     WHEN CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+      WHEN `d0_official` >= CAST(40.0 AS DOUBLE)
       THEN 'A'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+      WHEN `d0_official` >= CAST(30.0 AS DOUBLE)
       THEN 'B'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+      WHEN `d0_official` >= CAST(15.0 AS DOUBLE)
       THEN 'C'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= -CAST(20.0 AS DOUBLE)
+      WHEN `d0_official` >= -CAST(20.0 AS DOUBLE)
       THEN 'D'
       ELSE CAST(NULL AS STRING)
     END IS NULL
     OR CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+      WHEN `d1_official` >= CAST(35.0 AS DOUBLE)
       THEN '1'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+      WHEN `d1_official` >= CAST(20.0 AS DOUBLE)
       THEN '2'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+      WHEN `d1_official` >= CAST(10.0 AS DOUBLE)
       THEN '3'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= -CAST(25.0 AS DOUBLE)
+      WHEN `d1_official` >= -CAST(25.0 AS DOUBLE)
       THEN '4'
       ELSE CAST(NULL AS STRING)
     END IS NULL
     THEN CAST(NULL AS STRING)
     ELSE CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+      WHEN `d0_official` >= CAST(40.0 AS DOUBLE)
       THEN 'A'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+      WHEN `d0_official` >= CAST(30.0 AS DOUBLE)
       THEN 'B'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+      WHEN `d0_official` >= CAST(15.0 AS DOUBLE)
       THEN 'C'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d0`) AS DOUBLE) * (
-          FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d0`) AS DOUBLE) * (
-              FLOOR(ABS(`d0`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= -CAST(20.0 AS DOUBLE)
+      WHEN `d0_official` >= -CAST(20.0 AS DOUBLE)
       THEN 'D'
       ELSE CAST(NULL AS STRING)
     END || CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+      WHEN `d1_official` >= CAST(35.0 AS DOUBLE)
       THEN '1'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+      WHEN `d1_official` >= CAST(20.0 AS DOUBLE)
       THEN '2'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+      WHEN `d1_official` >= CAST(10.0 AS DOUBLE)
       THEN '3'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN(`d1`) AS DOUBLE) * (
-          FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN(`d1`) AS DOUBLE) * (
-              FLOOR(ABS(`d1`) * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= -CAST(25.0 AS DOUBLE)
+      WHEN `d1_official` >= -CAST(25.0 AS DOUBLE)
       THEN '4'
       ELSE CAST(NULL AS STRING)
     END

@@ -10,7 +10,6 @@ WITH events_in AS (
     "is_bot",
     "form",
     "url",
-    LOWER("form") AS "form__lower",
     COALESCE("is_bot" ILIKE 'true' ESCAPE '!', FALSE) AS "is_bot__"
   FROM events
 ), scope AS (
@@ -23,37 +22,38 @@ WITH events_in AS (
       "contact_id",
       "ts_us",
       CASE
-        WHEN "type" = 'demo_request'
-        THEN CASE WHEN NOT "is_bot__" THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN "type" = 'email_click'
-        THEN CASE WHEN NOT "is_bot__" THEN CAST(8 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN "type" = 'form_submit'
-        THEN CASE
-          WHEN NOT "is_bot__"
-          AND CASE WHEN "form" IS NULL THEN FALSE ELSE "form__lower" = LOWER('newsletter') END
-          THEN CAST(4 AS BIGINT)
+        WHEN "is_bot__"
+        THEN CAST(0 AS BIGINT)
+        ELSE CASE
+          WHEN "type" = 'demo_request'
+          THEN CAST(1 AS BIGINT)
+          WHEN "type" = 'email_click'
+          THEN CAST(8 AS BIGINT)
+          WHEN "type" = 'form_submit'
+          THEN CASE
+            WHEN CASE WHEN "form" IS NULL THEN FALSE ELSE "form" ILIKE 'newsletter' ESCAPE '!' END
+            THEN CAST(4 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
+          END
+          WHEN "type" = 'page_view'
+          THEN CASE
+            WHEN (
+              CAST(1767225600000000 AS BIGINT) - "ts_us"
+            ) < CAST(2592000000000 AS BIGINT)
+            AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/pricing%' ESCAPE '!' END
+            THEN CAST(16 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
+          END | CASE
+            WHEN CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/careers%' ESCAPE '!' END
+            THEN CAST(32 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
+          END
+          WHEN "type" = 'trial_start'
+          THEN CAST(2 AS BIGINT)
+          WHEN "type" = 'unsubscribe'
+          THEN CAST(64 AS BIGINT)
           ELSE CAST(0 AS BIGINT)
         END
-        WHEN "type" = 'page_view'
-        THEN CASE
-          WHEN NOT "is_bot__"
-          AND (
-            CAST(1767225600000000 AS BIGINT) - "ts_us"
-          ) < CAST(2592000000000 AS BIGINT)
-          AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/pricing%' ESCAPE '!' END
-          THEN CAST(16 AS BIGINT)
-          ELSE CAST(0 AS BIGINT)
-        END | CASE
-          WHEN NOT "is_bot__"
-          AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/careers%' ESCAPE '!' END
-          THEN CAST(32 AS BIGINT)
-          ELSE CAST(0 AS BIGINT)
-        END
-        WHEN "type" = 'trial_start'
-        THEN CASE WHEN NOT "is_bot__" THEN CAST(2 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        WHEN "type" = 'unsubscribe'
-        THEN CASE WHEN NOT "is_bot__" THEN CAST(64 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-        ELSE CAST(0 AS BIGINT)
       END AS "m0"
     FROM events_in
     WHERE
@@ -76,10 +76,10 @@ WITH events_in AS (
       (
         "m0" & CAST(4 AS BIGINT)
       ) <> 0) AS "a2",
-    ARRAY_AGG("ts_us" ORDER BY "ts_us" DESC) FILTER(WHERE
+    LIST_SORT(LIST("ts_us") FILTER(WHERE
       (
         "m0" & CAST(8 AS BIGINT)
-      ) <> 0) AS "a3",
+      ) <> 0), 'DESC') AS "a3",
     COUNT(*) FILTER(WHERE
       (
         "m0" & CAST(16 AS BIGINT)
@@ -131,13 +131,20 @@ WITH events_in AS (
     CASE
       WHEN "country" IS NULL
       THEN FALSE
-      ELSE LOWER("country") IN (LOWER('PL'), LOWER('DE'), LOWER('NO'), LOWER('UK'))
+      ELSE (
+        "country" ILIKE 'PL' ESCAPE '!'
+        OR "country" ILIKE 'DE' ESCAPE '!'
+        OR "country" ILIKE 'NO' ESCAPE '!'
+        OR "country" ILIKE 'UK' ESCAPE '!'
+      )
     END AS "g1",
     CASE
       WHEN CASE
         WHEN "industry" IS NULL
         THEN FALSE
-        ELSE LOWER("industry") IN (LOWER('software'), LOWER('saas'))
+        ELSE (
+          "industry" ILIKE 'software' ESCAPE '!' OR "industry" ILIKE 'saas' ESCAPE '!'
+        )
       END
       THEN CAST(15.0 AS DOUBLE)
       ELSE CAST(0.0 AS DOUBLE)
@@ -408,7 +415,33 @@ WITH events_in AS (
       ) / CAST(1.0 AS DOUBLE)
     ) AS BIGINT) AS "points",
     CAST(CASE WHEN "g0" THEN 1 ELSE 0 END + CASE WHEN "g1" THEN 1 ELSE 0 END AS BIGINT) AS "gates_met",
-    "g0" AND "g1" AS "qualified"
+    "g0" AND "g1" AS "qualified",
+    CAST(CAST(SIGN(
+      CAST(SIGN("d0") AS DOUBLE) * (
+        FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN("d0") AS DOUBLE) * (
+            FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) AS "d0_official",
+    CAST(CAST(SIGN(
+      CAST(SIGN("d1") AS DOUBLE) * (
+        FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+      )
+    ) AS DOUBLE) * (
+      FLOOR(
+        ABS(
+          CAST(SIGN("d1") AS DOUBLE) * (
+            FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
+          )
+        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
+      ) / CAST(1.0 AS DOUBLE)
+    ) AS BIGINT) AS "d1_official"
   FROM p0_dims
 ), p0_scores AS (
   SELECT
@@ -427,358 +460,70 @@ SELECT
   "qualified" AS "qualified",
   "gates_met" AS "gates_met",
   CASE
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d0") AS DOUBLE) * (
-        FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d0") AS DOUBLE) * (
-            FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+    WHEN "d0_official" >= CAST(40.0 AS DOUBLE)
     THEN 'A'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d0") AS DOUBLE) * (
-        FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d0") AS DOUBLE) * (
-            FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+    WHEN "d0_official" >= CAST(30.0 AS DOUBLE)
     THEN 'B'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d0") AS DOUBLE) * (
-        FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d0") AS DOUBLE) * (
-            FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+    WHEN "d0_official" >= CAST(15.0 AS DOUBLE)
     THEN 'C'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d0") AS DOUBLE) * (
-        FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d0") AS DOUBLE) * (
-            FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(0.0 AS DOUBLE)
+    WHEN "d0_official" >= CAST(0.0 AS DOUBLE)
     THEN 'D'
     ELSE CAST(NULL AS TEXT)
   END AS "fit_band",
   CASE
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d1") AS DOUBLE) * (
-        FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d1") AS DOUBLE) * (
-            FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+    WHEN "d1_official" >= CAST(35.0 AS DOUBLE)
     THEN '1'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d1") AS DOUBLE) * (
-        FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d1") AS DOUBLE) * (
-            FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+    WHEN "d1_official" >= CAST(20.0 AS DOUBLE)
     THEN '2'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d1") AS DOUBLE) * (
-        FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d1") AS DOUBLE) * (
-            FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+    WHEN "d1_official" >= CAST(10.0 AS DOUBLE)
     THEN '3'
-    WHEN CAST(CAST(SIGN(
-      CAST(SIGN("d1") AS DOUBLE) * (
-        FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-      )
-    ) AS DOUBLE) * (
-      FLOOR(
-        ABS(
-          CAST(SIGN("d1") AS DOUBLE) * (
-            FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-          )
-        ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-      ) / CAST(1.0 AS DOUBLE)
-    ) AS BIGINT) >= CAST(0.0 AS DOUBLE)
+    WHEN "d1_official" >= CAST(0.0 AS DOUBLE)
     THEN '4'
     ELSE CAST(NULL AS TEXT)
   END AS "engagement_band",
   CAST(NULL AS TEXT) AS "band",
   CASE
     WHEN CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(40.0 AS DOUBLE)
       THEN 'A'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(30.0 AS DOUBLE)
       THEN 'B'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(15.0 AS DOUBLE)
       THEN 'C'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(0.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(0.0 AS DOUBLE)
       THEN 'D'
       ELSE CAST(NULL AS TEXT)
     END IS NULL
     OR CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(35.0 AS DOUBLE)
       THEN '1'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(20.0 AS DOUBLE)
       THEN '2'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(10.0 AS DOUBLE)
       THEN '3'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(0.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(0.0 AS DOUBLE)
       THEN '4'
       ELSE CAST(NULL AS TEXT)
     END IS NULL
     THEN CAST(NULL AS TEXT)
     ELSE CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(40.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(40.0 AS DOUBLE)
       THEN 'A'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(30.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(30.0 AS DOUBLE)
       THEN 'B'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(15.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(15.0 AS DOUBLE)
       THEN 'C'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d0") AS DOUBLE) * (
-          FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d0") AS DOUBLE) * (
-              FLOOR(ABS("d0") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(0.0 AS DOUBLE)
+      WHEN "d0_official" >= CAST(0.0 AS DOUBLE)
       THEN 'D'
       ELSE CAST(NULL AS TEXT)
     END || CASE
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(35.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(35.0 AS DOUBLE)
       THEN '1'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(20.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(20.0 AS DOUBLE)
       THEN '2'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(10.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(10.0 AS DOUBLE)
       THEN '3'
-      WHEN CAST(CAST(SIGN(
-        CAST(SIGN("d1") AS DOUBLE) * (
-          FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-        )
-      ) AS DOUBLE) * (
-        FLOOR(
-          ABS(
-            CAST(SIGN("d1") AS DOUBLE) * (
-              FLOOR(ABS("d1") * CAST(1000000.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)) / CAST(1000000.0 AS DOUBLE)
-            )
-          ) * CAST(1.0 AS DOUBLE) + CAST(0.5 AS DOUBLE)
-        ) / CAST(1.0 AS DOUBLE)
-      ) AS BIGINT) >= CAST(0.0 AS DOUBLE)
+      WHEN "d1_official" >= CAST(0.0 AS DOUBLE)
       THEN '4'
       ELSE CAST(NULL AS TEXT)
     END
