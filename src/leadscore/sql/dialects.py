@@ -25,7 +25,7 @@ class SqlDialect:
     # materialise the per-contact CTEs: an engine that inlines them without eliminating common
     # subexpressions would copy each clamp, decay and rounding input into every use
     MATERIALIZE_CONTACT_LAYERS: ClassVar[bool] = False
-    # list aggregates with lambdas (ordered ARRAY_AGG, max(x, n), list_filter): ranked rules then
+    # list aggregates with lambdas (list + list_sort, max(x, n), list_filter): ranked rules then
     # fold into the one aggregation pass instead of ranked subqueries
     LIST_AGGREGATES: ClassVar[bool] = False
     # exp() and power() raise on underflow instead of returning 0, so their arguments are guarded
