@@ -194,7 +194,8 @@ def evaluate(
     report = app(quiet).evaluate(model, contacts, events, request)
     if emit(report, kind, out, render_html, render_text) and not quiet:
         for p in report.programs:
-            lift = next((t.lift for t in p.top if abs(t.share - 0.1) < 1e-9), None)
+            top10 = p.top_share(0.1)
+            lift = top10.lift if top10 else None
             click.secho(
                 f"program {p.program}: {p.population.evaluated:,} contacts, {p.population.converters:,} converters, "
                 f"AUC {'—' if p.auc is None else f'{p.auc:.3f}'}, "

@@ -74,7 +74,7 @@ def _fmt(x: float | None, kind: str = "num") -> str:
 
 
 def _top(p: Any, share: float, what: str) -> float | None:
-    t = next((t for t in p.top if abs(t.share - share) < 1e-9), None)
+    t = p.top_share(share)
     return None if t is None else float(getattr(t, what))
 
 

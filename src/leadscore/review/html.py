@@ -57,8 +57,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], text_cols: int 
 
 def _cards(p: ProgramEvaluation) -> str:
     pop, a = p.population, p.averages
-    top10 = next((t for t in p.top if abs(t.share - 0.1) < 1e-9), None)
-    top20 = next((t for t in p.top if abs(t.share - 0.2) < 1e-9), None)
+    top10, top20 = p.top_share(0.1), p.top_share(0.2)
     items = [
         (f"{pop.evaluated:,}", "contacts evaluated"),
         (f"{pop.converters:,} ({pct(pop.rate)})", "converted in the horizon"),

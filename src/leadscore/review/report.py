@@ -207,6 +207,10 @@ class ProgramEvaluation:
     low_scored_converters: list[Journey]
     high_scored_non_converters: list[Journey]
 
+    def top_share(self, share: float) -> TopShare | None:
+        """The figures of the best-scored `share` (0.1 for the top 10 %), if it was computed."""
+        return next((t for t in self.top if abs(t.share - share) < 1e-9), None)
+
 
 @dataclass(frozen=True)
 class Thresholds:

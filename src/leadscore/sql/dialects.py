@@ -55,15 +55,16 @@ class SqlDialect:
         """Lower case, one character at a time (simple Unicode case mapping, no context)."""
         return exp.Lower(this=e)
 
-    def equals_folded(self, e: exp.Expr, lowercase: str) -> exp.Expr:
-        """`e` equals the lower-case text `lowercase` once lower-cased (null when `e` is null)."""
+    def equals_folded(self, e: exp.Expr, text: str) -> exp.Expr:
+        """`e` equals `text` ignoring case (null when `e` is null). ILIKE folds both sides itself;
+        without it, `e` is lowered and compared with `text`, which must then be lower-case."""
         if self.ILIKE:  # no lowered copy of the text is built
-            pattern = like_literal(lowercase, self.LIKE_ESCAPE)
+            pattern = like_literal(text, self.LIKE_ESCAPE)
             return exp.Escape(
                 this=exp.ILike(this=e, expression=exp.Literal.string(pattern)),
                 expression=exp.Literal.string(self.LIKE_ESCAPE),
             )
-        return exp.EQ(this=self.lower(e), expression=exp.Literal.string(lowercase))
+        return exp.EQ(this=self.lower(e), expression=exp.Literal.string(text))
 
     def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
         return exp.IntDiv(this=a, expression=b)

@@ -92,13 +92,7 @@ class PredicateCompiler:
     def _equal_folded(self, f: FieldRef, values: tuple[Scalar, ...], negate: bool) -> exp.Expr:
         """`eq`/`in` ignoring case as `value ILIKE 'literal'` (escaped, so it matches only itself)."""
         c = self.column(f)
-        tests = [
-            exp.Escape(
-                this=exp.ILike(this=c.copy(), expression=string(like_literal(str(v), self.d.LIKE_ESCAPE))),
-                expression=string(self.d.LIKE_ESCAPE),
-            )
-            for v in values
-        ]
+        tests = [self.d.equals_folded(c.copy(), str(v)) for v in values]
         test: exp.Expr = paren(exp.or_(*tests, copy=False)) if len(tests) > 1 else tests[0]
         if negate:
             test = exp.Not(this=test)
