@@ -69,6 +69,34 @@ def test_contacts_are_typed_and_bad_rows_reported_with_lines(tmp_path: Path) -> 
     assert f.duplicates == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "kept", "bad_lines", "duplicates"),
+    [
+        # ids given twice, no bad row: the later rows go, the first row counts
+        (
+            "contact_id,country\nc1,NO\nc2,PL\nc1,DE\nc2,FR\nc1,UK\n",
+            [("c1", "NO"), ("c2", "PL")],
+            [4, 5, 6],
+            3,
+        ),
+        # a bad row but no id given twice: only the bad row goes
+        ("contact_id,employees\nc1,1\nc2,x\nc3,3\n", [("c1", None), ("c3", None)], [3], 0),
+        # the first row of c1 is bad, so its second (good) row counts and is no duplicate
+        ("contact_id,employees,country\nc1,x,NO\nc1,2,DE\n", [("c1", "DE")], [2], 0),
+        # neither
+        ("contact_id,country\nc2,PL\nc1,NO\n", [("c1", "NO"), ("c2", "PL")], [], 0),
+    ],
+)
+def test_contact_checks_in_every_combination(
+    tmp_path: Path, text: str, kept: list[tuple[str, str | None]], bad_lines: list[int], duplicates: int
+) -> None:
+    con, report = load(tmp_path, text, None)
+    assert rows(con, "SELECT contact_id, country FROM contacts ORDER BY contact_id") == kept
+    f = report.files[0]
+    assert [b.line for b in f.bad] == bad_lines
+    assert (f.duplicates, f.loaded, f.rows) == (duplicates, len(kept), text.count("\n") - 1)
+
+
 EVENTS = """event_id,contact_id,type,timestamp,url,form,is_bot
 e1,c1,page_view,2026-01-01T10:00:00+02:00,/pricing,,
 e2,c1,page_view,2026-01-01 10:00:00,/pricing,,TRUE

@@ -28,9 +28,13 @@ def unreadable(raw: RawInput) -> list[tuple[str, str]]:
     return [(f"{raw.corrupt} IS NOT NULL", "'the reader could not parse this row'")] if raw.corrupt else []
 
 
-def collect_bad(ex: Executor, report: FileReport, staged: str, raw: RawInput, id_col: str) -> None:
-    """Fill `report`'s bad-row counts and its first MAX_LISTED bad rows from `staged`."""
-    total = int(ex.rows(f"SELECT count(*) FROM {staged} WHERE _reason IS NOT NULL")[0][0])
+def collect_bad(
+    ex: Executor, report: FileReport, staged: str, raw: RawInput, id_col: str, total: int | None = None
+) -> None:
+    """Fill `report`'s bad-row counts and its first MAX_LISTED bad rows from `staged`
+    (`total`: the number of bad rows in `staged`, when the caller has counted them already)."""
+    if total is None:
+        total = int(ex.rows(f"SELECT count(*) FROM {staged} WHERE _reason IS NOT NULL")[0][0])
     report.bad_total = total + len(raw.read_errors)
     for b in raw.read_errors:
         report.bad_by_reason[b.reason.split(":")[0]] += 1

@@ -51,6 +51,7 @@ def scalar(con: Any, sql: str) -> Any:
 
 class DuckDBExecutor:
     typing: Typing = Typing()
+    one_pass_checks = True  # count(DISTINCT …) is a fast hash aggregate here (see normalize_contacts)
 
     def __init__(self, con: Any) -> None:
         self.con = con

@@ -115,10 +115,25 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
         not raw.read_errors and raw.corrupt is None and typed_ok and ex.provably_clean(raw, ["contact_id"])
     )
     ex.stage("staged_contacts", staged)
-    report.rows = ex.count(raw.relation) + len(raw.read_errors)
-    if not clean:
-        _collect_bad(ex, report, "staged_contacts", raw, "contact_id")
     good = "s._reason IS NULL"
+    filtered = not clean  # whether the canonical contacts must filter out bad rows
+    counted_dups: int | None = None
+    if raw.order_unique and getattr(ex, "one_pass_checks", False):
+        # one scan counts the rows, the bad rows and the later rows of ids given twice; their
+        # details are looked up only when there are any (usually there are none)
+        rows, bad, extra = ex.rows(
+            "SELECT count(*), count(_reason), count(*) - count(_reason) "
+            "- count(DISTINCT CASE WHEN _reason IS NULL THEN contact_id END) FROM staged_contacts"
+        )[0]
+        report.rows = int(rows) + len(raw.read_errors)
+        if not clean:
+            _collect_bad(ex, report, "staged_contacts", raw, "contact_id", total=int(bad))
+        filtered = int(bad) > 0
+        counted_dups = int(extra)
+    else:
+        report.rows = ex.count(raw.relation) + len(raw.read_errors)
+        if not clean:
+            _collect_bad(ex, report, "staged_contacts", raw, "contact_id")
     names = [
         "contact_id",
         *(t.q(n) for n in spec.fields),
@@ -128,12 +143,14 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     selected = ", ".join(f"s.{n}" for n in names)
     if raw.order_unique:
         # ids given twice, with their first good row; the later rows are reported and dropped
-        ex.materialize(
-            "contact_dups",
-            "SELECT contact_id, min(_order) AS first_order, min(_line) AS first_line, count(*) - 1 AS extra "
-            f"FROM staged_contacts s{'' if clean else ' WHERE ' + good} GROUP BY contact_id HAVING count(*) > 1",
-        )
-        report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM contact_dups")[0][0])
+        report.duplicates = counted_dups or 0
+        if counted_dups is None or counted_dups:
+            ex.materialize(
+                "contact_dups",
+                "SELECT contact_id, min(_order) AS first_order, min(_line) AS first_line, count(*) - 1 AS extra "
+                f"FROM staged_contacts s{' WHERE ' + good if filtered else ''} GROUP BY contact_id HAVING count(*) > 1",
+            )
+            report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM contact_dups")[0][0])
         join = " LEFT JOIN contact_dups d ON d.contact_id = s.contact_id AND s._order > d.first_order"
         dupes = []
         if report.duplicates:
@@ -141,7 +158,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
                 f"SELECT s._line, s.contact_id, d.first_line FROM staged_contacts s JOIN contact_dups d "
                 f"ON d.contact_id = s.contact_id AND s._order > d.first_order ORDER BY s._order LIMIT {MAX_LISTED}"
             )
-        where = [*([] if clean else [good]), *(["d.contact_id IS NULL"] if report.duplicates else [])]
+        where = [*([good] if filtered else []), *(["d.contact_id IS NULL"] if report.duplicates else [])]
         body = f"SELECT {selected} FROM staged_contacts s{join if report.duplicates else ''}"
         _keep(ex)(out, body + (f" WHERE {' AND '.join(where)}" if where else ""))
     else:
