@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,19 @@ from leadscore.sql.query import (
 )
 
 ENGINES = ("duckdb", "postgres", "spark")
+TYPE_SAMPLE_ROWS = 10_000
+
+
+def common_types(ex: Any, events: str) -> tuple[str, ...]:
+    """The event types of the first TYPE_SAMPLE_ROWS events, most frequent first (ties A to Z).
+
+    A cheap sample (the first row group or so of a file) that orders the scoring query's CASE
+    on the type; it changes how fast the query runs, never what it computes.
+    """
+    counts = ex.rows(
+        f"SELECT type, count(*) FROM (SELECT type FROM {events} LIMIT {TYPE_SAMPLE_ROWS}) s GROUP BY type"
+    )
+    return tuple(str(t) for t, _ in sorted(counts, key=lambda r: (-int(r[1]), str(r[0]))) if t is not None)
 
 
 @dataclass(frozen=True)
@@ -173,6 +186,7 @@ class Session:
             )
             if late is not None:  # drop repeated event_ids inside the pass, after the rules' filter
                 relations = Relations(events=late[0], events_have_micros=True, event_dups=late[1])
+            relations = replace(relations, common_types=common_types(eng.executor, relations.events))
             aggregate = build_event_rules_query(self.compiled, as_of, d, relations)
             eng.executor.materialize("event_rules_agg", d.render(aggregate, pretty=False))
             stored = Relations(events_have_micros=True, event_rules="event_rules_agg", contacts_ordered=True)

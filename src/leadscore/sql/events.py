@@ -107,10 +107,13 @@ def case_insensitive_fields(cm: CompiledModel, dialect: SqlDialect) -> list[str]
 
 
 class EventSide:
-    def __init__(self, cm: CompiledModel, dialect: SqlDialect, as_of_us: int | None) -> None:
+    def __init__(
+        self, cm: CompiledModel, dialect: SqlDialect, as_of_us: int | None, common_types: tuple[str, ...] = ()
+    ) -> None:
         self.cm = cm
         self.d = dialect
         self.as_of = as_of_us
+        self.type_rank = {t: i for i, t in enumerate(common_types)}
         # case-insensitive properties, lowered once per event in `events_in`
         self.lowered = {name: f"{name}__lower" for name in case_insensitive_fields(cm, dialect)}
         self.preds = PredicateCompiler(dialect, lowered=self.lowered)
@@ -230,7 +233,8 @@ class EventSide:
             for t in f.types:
                 by_type.setdefault(t, []).append(f)
         whens = []
-        for t in sorted(by_type):
+        # the most frequent types first (when known), so most events meet their branch early
+        for t in sorted(by_type, key=lambda t: (self.type_rank.get(t, len(self.type_rank)), t)):
             terms: list[exp.Expr] = []
             for f in by_type[t]:
                 bit = bigint(1 << self.plan.bits[f][1])
