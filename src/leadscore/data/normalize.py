@@ -116,7 +116,11 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     )
     ex.stage("staged_contacts", staged)
     good = "s._reason IS NULL"
-    filtered = not clean  # whether the canonical contacts must filter out bad rows
+    # the canonical contacts filter out bad rows unless none can exist. Kept even when none was
+    # found: dropping it was measured 0.5 s slower at 1M contacts, as DuckDB then expects more
+    # contacts than per-contact aggregates and builds the scoring join's hash table on the wide
+    # aggregates (lists included) instead of the narrow contacts
+    filtered = not clean
     counted_dups: int | None = None
     if raw.order_unique and getattr(ex, "one_pass_checks", False):
         # one scan counts the rows, the bad rows and the later rows of ids given twice; their
@@ -128,7 +132,6 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
         report.rows = int(rows) + len(raw.read_errors)
         if not clean:
             _collect_bad(ex, report, "staged_contacts", raw, "contact_id", total=int(bad))
-        filtered = int(bad) > 0
         counted_dups = int(extra)
     else:
         report.rows = ex.count(raw.relation) + len(raw.read_errors)
