@@ -12,6 +12,7 @@ from leadscore.compiled.ir import CompiledModel
 from leadscore.data.normalize import ContactSpec
 from leadscore.data.report import LoadReport
 from leadscore.diagnostics import Diagnostic, LeadscoreError
+from leadscore.engines import ENGINES
 from leadscore.engines.base import Engine, Step
 from leadscore.model.loader import LoadedModel
 from leadscore.output.columns import layout
@@ -25,7 +26,6 @@ from leadscore.sql.query import (
     build_unknown_events_query,
 )
 
-ENGINES = ("duckdb", "postgres", "spark")
 TYPE_SAMPLE_ROWS = 10_000
 
 

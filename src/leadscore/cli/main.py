@@ -101,7 +101,7 @@ EVENTS = click.option(
 
 def engine_options(func: F) -> F:
     """--engine, --db, --spark and the table inputs, shared by score and explain."""
-    from leadscore.session import ENGINES
+    from leadscore.engines import ENGINES  # not the session: --help stays light
 
     options = [
         click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True, envvar="LEADSCORE_ENGINE",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from leadscore.history.diff import Change
-from leadscore.history.export import version_rows
-from leadscore.history.sources import ModelDiff
-from leadscore.history.status import ModelStatus
-from leadscore.history.table import Cell, HistoryTable
-from leadscore.history.versions import ModelVersion
+if TYPE_CHECKING:  # imported when used, so that `leadscore --help` does not load them
+    from leadscore.history.diff import Change
+    from leadscore.history.sources import ModelDiff
+    from leadscore.history.status import ModelStatus
+    from leadscore.history.table import Cell, HistoryTable
+    from leadscore.history.versions import ModelVersion
 
 LABEL_WIDTH = 30  # the first column: rule or setting, and what it looks at
 VERSION_WIDTH = 15  # a version column: "+3 ½30d ×5/1d *"
@@ -82,6 +82,8 @@ def _versions(table: HistoryTable) -> Any:
     from rich.table import Table
 
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
+    from leadscore.history.export import version_rows
+
     rows = dict(version_rows(table.versions))
     for name in ("version", "date", "author", "change note", "source"):
         t.add_column(name, overflow="fold")
