@@ -9,7 +9,7 @@ from typing import Any
 
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
-from leadscore.data.normalize import ContactSpec
+from leadscore.data.normalize import ContactSpec, Executor
 from leadscore.data.report import LoadReport
 from leadscore.diagnostics import Diagnostic, LeadscoreError
 from leadscore.engines import ENGINES
@@ -29,7 +29,7 @@ from leadscore.sql.query import (
 TYPE_SAMPLE_ROWS = 10_000
 
 
-def common_types(ex: Any, events: str) -> tuple[str, ...]:
+def common_types(ex: Executor, events: str) -> tuple[str, ...]:
     """The event types of the first TYPE_SAMPLE_ROWS events, most frequent first (ties A to Z).
 
     A cheap sample (the first row group or so of a file) that orders the scoring query's CASE
@@ -116,10 +116,12 @@ class ScoreResult:
 
 
 class Session:
-    def __init__(self, loaded: LoadedModel, engine: Engine, report: LoadReport) -> None:
+    def __init__(
+        self, loaded: LoadedModel, compiled: CompiledModel, engine: Engine, report: LoadReport
+    ) -> None:
         self.loaded = loaded
         self.model = loaded.model
-        self.compiled: CompiledModel = compile_model(loaded.model)
+        self.compiled = compiled
         self.engine = engine
         self.report = report
 
@@ -150,7 +152,7 @@ class Session:
         except BaseException:
             engine.close()
             raise
-        return cls(loaded, engine, report)
+        return cls(loaded, cm, engine, report)
 
     def score_sql(self, as_of: int, rules: bool = False, contacts_relation: str = "contacts") -> str:
         return self.engine.score_sql(

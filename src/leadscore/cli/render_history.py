@@ -81,9 +81,9 @@ def _versions(table: HistoryTable) -> Any:
     from rich import box
     from rich.table import Table
 
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
     from leadscore.history.export import version_rows
 
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
     rows = dict(version_rows(table.versions))
     for name in ("version", "date", "author", "change note", "source"):
         t.add_column(name, overflow="fold")
