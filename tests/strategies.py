@@ -27,7 +27,7 @@ EVENT_TYPES = ("a", "b", "c", "page_view")
 TEXT_POOL = [
     "PL", "pl", " PL", "DE", "ŁÓDŹ", "łódź", "Łódź", "Straße", "STRASSE", "straße", "ΣΑΣ", "σας",
     "5", "5.0", "-3", "+2", ".5", "7.", "1e3", "12abc", "abc", "true", "TRUE", "False", "yes",
-    "%", "_", "!", "a%b", "x_y", "xzy", "aZZb", "a!b", "a!!b", "*", "?", "/pricing", "https://a.com/pricing?x=1",
+    "%", "_", "!", "a%b", "x_y", "xzy", "aZZb", "a!b", "a!!b", "a\\b", "a\\_b", "*", "?", "/pricing", "https://a.com/pricing?x=1",
     "https://a.com/careers", "/Careers/jobs", "vp sales", "Head of Growth", "chief", "Ω", "日本",
 ]  # fmt: skip
 TEXT = st.one_of(st.sampled_from(TEXT_POOL), st.text(alphabet="abAB%_*?!.-5 łŁß", max_size=6))
@@ -39,7 +39,21 @@ DURATION_US = {"1h": MICROS_PER_HOUR, "6h": 6 * MICROS_PER_HOUR, "12h": 12 * MIC
                "1d": MICROS_PER_DAY, "2d": 2 * MICROS_PER_DAY, "7d": 7 * MICROS_PER_DAY,
                "30d": 30 * MICROS_PER_DAY, "1w": 7 * MICROS_PER_DAY}  # fmt: skip
 
-GLOBS = ["*", "*/pricing*", "*careers*", "?l", "??", "a%b", "x_y", "*!*", "ł*", "*ŁÓDŹ", "straße", "5*"]
+GLOBS = [
+    "*",
+    "*/pricing*",
+    "*careers*",
+    "?l",
+    "??",
+    "a%b",
+    "x_y",
+    "*!*",
+    "*\\*",
+    "ł*",
+    "*ŁÓDŹ",
+    "straße",
+    "5*",
+]
 REGEXES = [
     "pricing",
     "^/c",
@@ -53,7 +67,7 @@ REGEXES = [
     "c+a?r",
     "(?:ab)+",
 ]
-SUBSTRINGS = ["pl", "PL", "ł", "ß", "%", "_", "!", "care", "", "5"]
+SUBSTRINGS = ["pl", "PL", "ł", "ß", "%", "_", "!", "\\", "care", "", "5"]
 
 
 def _text_operand() -> st.SearchStrategy[str]:

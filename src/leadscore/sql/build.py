@@ -111,6 +111,22 @@ def alias(e: exp.Expr, name: str) -> exp.Expr:
     return exp.alias_(e, ident(name), copy=False)
 
 
+def like(value: exp.Expr, pattern: str, escape: str, fold: bool, expr: exp.Expr | None = None) -> exp.Expr:
+    """`value LIKE pattern` (ILIKE when `fold`), with `ESCAPE` only where the pattern escapes.
+
+    A pattern with no escape character and no backslash means the same with or without the
+    clause on every engine (PostgreSQL's and Spark's default escape is the backslash), and
+    DuckDB takes a much slower path for any LIKE that names an escape character (measured on
+    20M events: 1.7 s against 0.9 s for the rules' filter). `expr` renders the pattern when it
+    is not the plain literal (a lowered one).
+    """
+    node = exp.ILike if fold else exp.Like
+    test = node(this=value, expression=expr if expr is not None else exp.Literal.string(pattern))
+    if escape not in pattern and "\\" not in pattern:
+        return test
+    return exp.Escape(this=test, expression=exp.Literal.string(escape))
+
+
 def like_literal(text: str, escape: str) -> str:
     """`text` as a LIKE pattern that matches only itself: `%`, `_` and the escape are escaped."""
     return "".join(escape + ch if ch in ("%", "_", escape) else ch for ch in text)

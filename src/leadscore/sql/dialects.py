@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from leadscore.model.regex import java_pattern, postgres_pattern
 from leadscore.reference.values import DECIMAL_LITERAL
-from leadscore.sql.build import BIGINT, col, like_literal
+from leadscore.sql.build import BIGINT, col, like, like_literal
 
 
 class SqlDialect:
@@ -59,11 +59,7 @@ class SqlDialect:
         """`e` equals `text` ignoring case (null when `e` is null). ILIKE folds both sides itself;
         without it, `e` is lowered and compared with `text`, which must then be lower-case."""
         if self.ILIKE:  # no lowered copy of the text is built
-            pattern = like_literal(text, self.LIKE_ESCAPE)
-            return exp.Escape(
-                this=exp.ILike(this=e, expression=exp.Literal.string(pattern)),
-                expression=exp.Literal.string(self.LIKE_ESCAPE),
-            )
+            return like(e, like_literal(text, self.LIKE_ESCAPE), self.LIKE_ESCAPE, fold=True)
         return exp.EQ(this=self.lower(e), expression=exp.Literal.string(text))
 
     def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:

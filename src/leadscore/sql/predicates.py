@@ -25,7 +25,18 @@ from leadscore.compiled.ir import (
     TextMatch,
 )
 from leadscore.model.regex import lower_pattern
-from leadscore.sql.build import FALSE, boolean, case, col, double, like_literal, paren, string, to_double
+from leadscore.sql.build import (
+    FALSE,
+    boolean,
+    case,
+    col,
+    double,
+    like,
+    like_literal,
+    paren,
+    string,
+    to_double,
+)
 from leadscore.sql.dialects import SqlDialect
 
 _CMP = {"eq": exp.EQ, "ne": exp.NEQ, "lt": exp.LT, "lte": exp.LTE, "gt": exp.GT, "gte": exp.GTE}
@@ -147,18 +158,14 @@ class PredicateCompiler:
             pattern = p.pattern if p.case_sensitive else lower_pattern(p.pattern)
             test = self.d.regex_search(value, pattern)
         elif not p.case_sensitive and self.d.ILIKE:
-            like = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
-            test = exp.Escape(
-                this=exp.ILike(this=c.copy(), expression=string(like)), expression=string(self.d.LIKE_ESCAPE)
-            )
+            pattern = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
+            test = like(c.copy(), pattern, self.d.LIKE_ESCAPE, fold=True)
         else:
-            like = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
-            pat: exp.Expr = string(like)
+            pattern = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
+            pat: exp.Expr = string(pattern)
             if not p.case_sensitive:
                 pat = self.d.lower(pat)
-            test = exp.Escape(
-                this=exp.Like(this=value, expression=pat), expression=string(self.d.LIKE_ESCAPE)
-            )
+            test = like(value, pattern, self.d.LIKE_ESCAPE, fold=False, expr=pat)
         return case((exp.Is(this=c, expression=exp.Null()), FALSE.copy()), default=test)
 
 

@@ -58,19 +58,11 @@ WITH events_in AS (
             WHEN (
               CAST(1767225600000000 AS BIGINT) - "ts_us"
             ) < CAST(2592000000000 AS BIGINT)
-            AND CASE
-              WHEN "url" IS NULL
-              THEN FALSE
-              ELSE "url__lower" LIKE LOWER('%/pricing%') ESCAPE '!'
-            END
+            AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url__lower" LIKE LOWER('%/pricing%') END
             THEN CAST(32 AS BIGINT)
             ELSE CAST(0 AS BIGINT)
           END | CASE
-            WHEN CASE
-              WHEN "url" IS NULL
-              THEN FALSE
-              ELSE "url__lower" LIKE LOWER('%/careers%') ESCAPE '!'
-            END
+            WHEN CASE WHEN "url" IS NULL THEN FALSE ELSE "url__lower" LIKE LOWER('%/careers%') END
             THEN CAST(128 AS BIGINT)
             ELSE CAST(0 AS BIGINT)
           END

@@ -61,7 +61,7 @@ WITH events_in AS (
             AND CASE
               WHEN `url` IS NULL
               THEN FALSE
-              ELSE `url__lower` LIKE LOWER(REPLACE('%/pricing%', 'Σ', 'σ')) ESCAPE '!'
+              ELSE `url__lower` LIKE LOWER(REPLACE('%/pricing%', 'Σ', 'σ'))
             END
             THEN CAST(32 AS BIGINT)
             ELSE CAST(0 AS BIGINT)
@@ -69,7 +69,7 @@ WITH events_in AS (
             WHEN CASE
               WHEN `url` IS NULL
               THEN FALSE
-              ELSE `url__lower` LIKE LOWER(REPLACE('%/careers%', 'Σ', 'σ')) ESCAPE '!'
+              ELSE `url__lower` LIKE LOWER(REPLACE('%/careers%', 'Σ', 'σ'))
             END
             THEN CAST(128 AS BIGINT)
             ELSE CAST(0 AS BIGINT)

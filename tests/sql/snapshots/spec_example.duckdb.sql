@@ -10,7 +10,7 @@ WITH events_in AS (
     "is_bot",
     "form",
     "url",
-    COALESCE("is_bot" ILIKE 'true' ESCAPE '!', FALSE) AS "is_bot__"
+    COALESCE("is_bot" ILIKE 'true', FALSE) AS "is_bot__"
   FROM events
 ), scope AS (
   SELECT
@@ -31,7 +31,7 @@ WITH events_in AS (
           THEN CAST(8 AS BIGINT)
           WHEN "type" = 'form_submit'
           THEN CASE
-            WHEN CASE WHEN "form" IS NULL THEN FALSE ELSE "form" ILIKE 'newsletter' ESCAPE '!' END
+            WHEN CASE WHEN "form" IS NULL THEN FALSE ELSE "form" ILIKE 'newsletter' END
             THEN CAST(4 AS BIGINT)
             ELSE CAST(0 AS BIGINT)
           END
@@ -40,11 +40,11 @@ WITH events_in AS (
             WHEN (
               CAST(1767225600000000 AS BIGINT) - "ts_us"
             ) < CAST(2592000000000 AS BIGINT)
-            AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/pricing%' ESCAPE '!' END
+            AND CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/pricing%' END
             THEN CAST(16 AS BIGINT)
             ELSE CAST(0 AS BIGINT)
           END | CASE
-            WHEN CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/careers%' ESCAPE '!' END
+            WHEN CASE WHEN "url" IS NULL THEN FALSE ELSE "url" ILIKE '%/careers%' END
             THEN CAST(32 AS BIGINT)
             ELSE CAST(0 AS BIGINT)
           END
@@ -132,10 +132,10 @@ WITH events_in AS (
       WHEN "country" IS NULL
       THEN FALSE
       ELSE (
-        "country" ILIKE 'PL' ESCAPE '!'
-        OR "country" ILIKE 'DE' ESCAPE '!'
-        OR "country" ILIKE 'NO' ESCAPE '!'
-        OR "country" ILIKE 'UK' ESCAPE '!'
+        "country" ILIKE 'PL'
+        OR "country" ILIKE 'DE'
+        OR "country" ILIKE 'NO'
+        OR "country" ILIKE 'UK'
       )
     END AS "g1",
     CASE
@@ -143,7 +143,7 @@ WITH events_in AS (
         WHEN "industry" IS NULL
         THEN FALSE
         ELSE (
-          "industry" ILIKE 'software' ESCAPE '!' OR "industry" ILIKE 'saas' ESCAPE '!'
+          "industry" ILIKE 'software' OR "industry" ILIKE 'saas'
         )
       END
       THEN CAST(15.0 AS DOUBLE)
