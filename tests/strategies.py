@@ -371,6 +371,12 @@ def dataset(
         events.append(
             Event(e.event_id, e.contact_id, draw(st.sampled_from(EVENT_TYPES)), e.ts - MICROS_PER_DAY, {})
         )
+    # a used event_id again, under any contact (unknown included), anything else drawn afresh:
+    # the first copy counts whether or not a rule reads it
+    for _ in range(draw(st.integers(0, 2)) if events else 0):
+        e = draw(st.sampled_from(events))
+        copy = draw(event(e.event_id, f"c{draw(st.integers(0, n))}", as_of, ages))
+        events.insert(draw(st.integers(events.index(e) + 1, len(events))), copy)
     return contacts, events
 
 

@@ -98,9 +98,16 @@ class Application:
     # -- data and scoring -----------------------------------------------------------------------
 
     def open(
-        self, model_path: Path, inputs: Inputs, engine: EngineOptions = DEFAULT_ENGINE, strict: bool = False
+        self,
+        model_path: Path,
+        inputs: Inputs,
+        engine: EngineOptions = DEFAULT_ENGINE,
+        strict: bool = False,
+        late_duplicates: bool = False,
     ) -> Session:
-        return Session.open(load_model(model_path), inputs, engine, self.progress.step, strict)
+        return Session.open(
+            load_model(model_path), inputs, engine, self.progress.step, strict, late_duplicates
+        )
 
     def score(
         self,
@@ -120,7 +127,8 @@ class Application:
         if out is not None:
             output_format(out)  # fail early on a bad output name, before any work
         inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
-        session = self.open(model_path, inputs, engine, strict)
+        # scored once: repeated event_ids are looked for among the events the rules read only
+        session = self.open(model_path, inputs, engine, strict, late_duplicates=True)
         try:
             self.progress.step(f"scoring on {engine.engine}")
             n = session.score(as_of, rules, out, out_table)

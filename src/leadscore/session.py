@@ -10,7 +10,7 @@ from typing import Any
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
 from leadscore.data.normalize import ContactSpec, Executor
-from leadscore.data.report import LoadReport
+from leadscore.data.report import READ_EVENTS, LoadReport
 from leadscore.diagnostics import Diagnostic, LeadscoreError
 from leadscore.engines import ENGINES
 from leadscore.engines.base import Engine, Step
@@ -127,8 +127,17 @@ class Session:
 
     @classmethod
     def open(
-        cls, loaded: LoadedModel, inputs: Inputs, options: EngineOptions, step: Step, strict: bool = False
+        cls,
+        loaded: LoadedModel,
+        inputs: Inputs,
+        options: EngineOptions,
+        step: Step,
+        strict: bool = False,
+        late_duplicates: bool = False,
     ) -> Session:
+        """Load the inputs into the engine. `late_duplicates` (for a session that only scores,
+        once): repeated event_ids are found by the scoring query among the events its rules
+        read, rather than among all rows when loading; the report then counts those only."""
         inputs.check()
         cm = compile_model(loaded.model)
         spec = ContactSpec({**loaded.model.fields, **{f.name: f.kind for f in cm.contact_fields}})
@@ -136,7 +145,9 @@ class Session:
         engine = options.open()
         try:
             if inputs.contacts is not None:
-                report = engine.load_files(inputs.contacts, inputs.events, spec, cm.event_properties, step)
+                report = engine.load_files(
+                    inputs.contacts, inputs.events, spec, cm.event_properties, step, late_duplicates
+                )
             else:
                 assert inputs.contacts_table is not None
                 report = engine.use_tables(
@@ -182,12 +193,19 @@ class Session:
         d = eng.dialect
         relations = Relations(events_have_micros=True)
         if d.LIST_AGGREGATES:
-            late = next(
-                (f.deduplicate_with for f in self.report.files if f.kind == "events" and f.deduplicate_with),
-                None,
+            events_file = next(
+                (f for f in self.report.files if f.kind == "events" and f.deduplicate_with), None
             )
-            if late is not None:  # drop repeated event_ids inside the pass, after the rules' filter
-                relations = Relations(events=late[0], events_have_micros=True, event_dups=late[1])
+            lookup = events_file is not None and events_file.duplicates_among == READ_EVENTS
+            if events_file is not None:  # drop repeated event_ids inside the pass, after the rules' filter
+                assert events_file.deduplicate_with is not None
+                with_copies, which = events_file.deduplicate_with
+                relations = Relations(
+                    events=with_copies,
+                    events_have_micros=True,
+                    event_dups=None if lookup else which,
+                    event_ids=which if lookup else None,
+                )
             relations = replace(relations, common_types=common_types(eng.executor, relations.events))
             aggregate = build_event_rules_query(self.compiled, as_of, d, relations)
             eng.executor.materialize("event_rules_agg", d.render(aggregate, pretty=False))
@@ -195,10 +213,19 @@ class Session:
             sql = d.render(
                 build_score_query(self.compiled, layout(self.model, rules), as_of, d, stored), pretty=False
             )
+            # the later copies of repeated event_ids, when the pass found them, are the row of
+            # the NULL contact (see Relations.event_ids); no contact joins it
             unknown = eng.executor.rows(
-                f"SELECT coalesce(sum(a.{EVENT_COUNT}), 0) FROM event_rules_agg a "
-                "WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.contact_id = a.contact_id)"
+                f"SELECT coalesce(sum(a.{EVENT_COUNT}), 0) FROM event_rules_agg a WHERE a.contact_id IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.contact_id = a.contact_id)"
             )
+            if lookup:
+                assert events_file is not None
+                dropped = eng.executor.rows(
+                    f"SELECT coalesce(sum({EVENT_COUNT}), 0) FROM event_rules_agg WHERE contact_id IS NULL"
+                )
+                events_file.duplicates = int(dropped[0][0])
+                events_file.loaded = events_file.rows - events_file.bad_total - events_file.duplicates
         else:
             sql = self.score_sql(as_of, rules)
             # the events of contacts not in the contacts first, then the rules' filter on those

@@ -208,12 +208,14 @@ def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
     return normalize_contacts(DuckDBExecutor(con), raw, spec)
 
 
-def load_events(con: Any, path: Path, properties: tuple[str, ...]) -> FileReport:
+def load_events(
+    con: Any, path: Path, properties: tuple[str, ...], late_duplicates: bool = False
+) -> FileReport:
     wanted = EVENT_FILE_COLUMNS | set(properties)
     raw = stage_input(
         con, path, "events", "raw_events", wanted, set(properties), {"contact_id", "type", "timestamp"}
     )
-    return normalize_events(DuckDBExecutor(con), raw, properties)
+    return normalize_events(DuckDBExecutor(con), raw, properties, late=late_duplicates)
 
 
 def load_inputs(
@@ -223,7 +225,10 @@ def load_inputs(
     spec: ContactSpec,
     properties: tuple[str, ...],
     step: Step | None = None,
+    late_duplicates: bool = False,
 ) -> LoadReport:
+    """Load both files; with `late_duplicates`, repeated event_ids are left for the scoring
+    query to drop (see normalize_events)."""
     report = LoadReport()
     if step:
         step(f"reading contacts from {contacts}")
@@ -232,7 +237,7 @@ def load_inputs(
     if events is not None:
         if step:
             step(f"reading events from {events}")
-        report.files.append(load_events(con, events, properties))
+        report.files.append(load_events(con, events, properties, late_duplicates))
     else:
         empty_events(ex, properties)
     return report

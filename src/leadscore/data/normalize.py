@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from leadscore.data.badrows import collect_bad as _collect_bad
 from leadscore.data.badrows import first_failing as _first_failing
 from leadscore.data.badrows import unreadable as _unreadable
-from leadscore.data.report import MAX_LISTED, BadRow, FileReport
+from leadscore.data.report import MAX_LISTED, READ_EVENTS, BadRow, FileReport
 from leadscore.data.sqltyping import Typing
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
 
@@ -181,8 +181,12 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
 
 
 def normalize_events(
-    ex: Executor, raw: RawInput, properties: tuple[str, ...], out: str = "events"
+    ex: Executor, raw: RawInput, properties: tuple[str, ...], out: str = "events", late: bool = False
 ) -> FileReport:
+    """The canonical `events`; with `late` (a file, DuckDB), repeated event_ids are not searched
+    for here: the scoring query finds the later copies among the events its rules read (see
+    Relations.event_ids), and the report counts those. `events` still reads right for anyone
+    else: it is a view that runs the full search when it is read."""
     t = ex.typing
     report = FileReport(raw.source, "events")
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
@@ -254,21 +258,29 @@ def normalize_events(
             if clean
             else f"SELECT event_id, _order FROM staged_events{good}"
         )
-        ex.materialize(
-            "event_dups",
-            f"SELECT event_id, min(_order) AS first_order, count(*) - 1 AS extra FROM ({source}) s GROUP BY event_id HAVING count(*) > 1",
-        )
-        report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM event_dups")[0][0])
+        dups = f"SELECT event_id, min(_order) AS first_order, count(*) - 1 AS extra FROM ({source}) s GROUP BY event_id HAVING count(*) > 1"
+        if late:
+            # grouping every row by event_id is the costliest step of a run; the scoring query
+            # looks up only the events its rules read (among all rows' ids), so nothing is
+            # grouped here unless someone reads the canonical events
+            ex.stage("event_ids", source)
+            ex.stage("events_with_copies", "SELECT * FROM staged_events" + good)
+            ex.stage("event_dups", dups)
+            report.deduplicate_with = ("events_with_copies", "event_ids")
+            report.duplicates_among = READ_EVENTS
+        else:
+            ex.materialize("event_dups", dups)
+            report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM event_dups")[0][0])
         # the later copies go by an anti-join on event_id with a residual condition (never a
         # correlated NOT EXISTS, which DuckDB answers by materialising and regrouping every row)
         selected = ", ".join(f"s.{n.strip()}" for n in names.split(","))
-        if report.duplicates:
+        if report.duplicates and not late:
             # the good rows before deduplication, with event_id and position: a scoring query
             # may drop the later copies itself, after its own filters (see Relations.event_dups)
             ex.stage("events_with_copies", "SELECT * FROM staged_events" + good)
             report.deduplicate_with = ("events_with_copies", "event_dups")
         body = f"SELECT {selected} FROM staged_events s"
-        if report.duplicates:
+        if report.duplicates or late:
             body = t.anti_join(
                 body, "event_dups d", "d.event_id = s.event_id AND s._order > d.first_order", "d.event_id"
             )

@@ -9,6 +9,8 @@ from typing import Any
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location, Severity
 
 MAX_LISTED = 20  # bad rows listed one by one per file; the rest are counted by reason
+ALL_ROWS = "all rows"
+READ_EVENTS = "events the rules read"  # duplicates looked for among those only (`leadscore score`)
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,12 @@ class FileReport:
     duplicates: int = 0  # rows whose id was already seen (events: event_id; contacts: contact_id)
     missing_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    # events only: (good rows with their copies, duplicated ids) when the engine can drop the
-    # copies late, inside the scoring query
+    # which rows `duplicates` counts: every row, or (events, when the scoring query drops the
+    # later copies itself) the events the rules read as of the scoring instant
+    duplicates_among: str = ALL_ROWS
+    # events only: (good rows with their copies, the relation saying which to drop) when the
+    # engine drops the later copies inside the scoring query: with ALL_ROWS, the duplicated ids
+    # and the position of their first row; with READ_EVENTS, every good row's (event_id, _order)
     deduplicate_with: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -48,6 +54,7 @@ class FileReport:
             "bad_by_reason": dict(self.bad_by_reason),
             "bad_examples": [{"line": b.line, "reason": b.reason} for b in self.bad],
             "duplicates": self.duplicates,
+            "duplicates_among": self.duplicates_among,
             "missing_columns": self.missing_columns,
             "notes": self.notes,
         }
@@ -90,10 +97,11 @@ class LoadReport:
                 )
             if f.duplicates:
                 what = "an event_id" if f.kind == "events" else "a contact_id"
+                rows = "rows" if f.duplicates_among == ALL_ROWS else f.duplicates_among
                 out.append(
                     Diagnostic(
                         "D103",
-                        f"{f.duplicates} rows repeat {what} seen earlier; the first in the file counts",
+                        f"{f.duplicates} {rows} repeat {what} seen earlier; the first in the file counts",
                         Location(f.file),
                         severity=Severity.WARNING,
                     )

@@ -41,7 +41,13 @@ class Engine:
     # -- inputs ----------------------------------------------------------------------------------
 
     def load_files(
-        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+        self,
+        contacts: Path,
+        events: Path | None,
+        spec: ContactSpec,
+        properties: tuple[str, ...],
+        step: Step,
+        late_duplicates: bool = False,  # only the embedded engine drops them late (see normalize_events)
     ) -> LoadReport:
         raise NotImplementedError
 

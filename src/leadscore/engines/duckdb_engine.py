@@ -34,9 +34,15 @@ class DuckDBEngine(Engine):
         self.executor = DuckDBExecutor(self.con)
 
     def load_files(
-        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+        self,
+        contacts: Path,
+        events: Path | None,
+        spec: ContactSpec,
+        properties: tuple[str, ...],
+        step: Step,
+        late_duplicates: bool = False,
     ) -> LoadReport:
-        return load_inputs(self.con, contacts, events, spec, properties, step)
+        return load_inputs(self.con, contacts, events, spec, properties, step, late_duplicates)
 
     def load_arrow(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)

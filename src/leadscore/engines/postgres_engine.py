@@ -134,7 +134,13 @@ class PostgresEngine(Engine):
             )
 
     def load_files(
-        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+        self,
+        contacts: Path,
+        events: Path | None,
+        spec: ContactSpec,
+        properties: tuple[str, ...],
+        step: Step,
+        late_duplicates: bool = False,  # only the embedded engine drops them late (see normalize_events)
     ) -> LoadReport:
         from leadscore.engines.duckdb_engine import DuckDBEngine
 

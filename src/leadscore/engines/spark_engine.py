@@ -232,7 +232,13 @@ class SparkEngine(Engine):
         return df.drop("properties")
 
     def load_files(
-        self, contacts: Path, events: Path | None, spec: ContactSpec, properties: tuple[str, ...], step: Step
+        self,
+        contacts: Path,
+        events: Path | None,
+        spec: ContactSpec,
+        properties: tuple[str, ...],
+        step: Step,
+        late_duplicates: bool = False,  # only the embedded engine drops them late (see normalize_events)
     ) -> LoadReport:
         from leadscore.data.formats import check_input
 

@@ -16,7 +16,7 @@ from leadscore.durations import format_instant
 from leadscore.output.columns import Layout
 from leadscore.sql.build import alias, col
 from leadscore.sql.dialects import SqlDialect
-from leadscore.sql.events import BOT, CID, MOMENT, TS, EventSide
+from leadscore.sql.events import BOT, CID, MOMENT, READ, TS, EventSide
 from leadscore.sql.programs import ORDER, PROGRAM_ORDER, ProgramSide
 
 EVENT_COUNT = "n_events"  # events read per contact (in the per-contact aggregate)
@@ -37,6 +37,12 @@ class Relations:
     # the events still hold the later copies of repeated event_ids, with `event_id` and
     # `_order`; this relation (event_id, first_order) says which to drop, after the rules' filter
     event_dups: str | None = None
+    # or: the events still hold the later copies (with `event_id` and `_order`), and this
+    # relation holds every good row's (event_id, _order): the later copies among the events
+    # the rules read are found by looking those up in it (no grouping of every row), and are
+    # gathered under a NULL contact_id in the per-contact aggregate, whose event count is then
+    # the number of duplicates dropped (one moment only)
+    event_ids: str | None = None
     # score at many moments: (contact_id, moment) rows, moment in UTC microseconds (as_of None)
     moments: str | None = None
     # event types seen in the events, most frequent first (a sample): the CASE on the type
@@ -54,18 +60,23 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
     ev_cols: list[exp.Expr] = [col(CID), col("type")]
     ev_cols.append(col(TS) if relations.events_have_micros else alias(dialect.ts_column("timestamp"), TS))
     ev_cols += [col(p) for p in cm.event_properties]
-    if relations.event_dups is not None:
+    if relations.event_dups is not None or relations.event_ids is not None:
         ev_cols += [col("event_id"), col(ORDER)]
     ev_cols += [alias(dialect.lower(col(name)), lowered) for name, lowered in events.lowered.items()]
     if "is_bot" in cm.event_properties:
         # SPEC §3a: an event is a bot's only for the text 'true' in any case
         bot = dialect.equals_folded(col("is_bot"), "true")
         ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
+    events_in = exp.select(*ev_cols, copy=False).from_(
+        exp.to_table(relations.events, quoted=True), copy=False
+    )
+    if relations.event_ids is not None:
+        return [
+            ("events_in", events_in),
+            *events.scope_with_copies(exp.to_table("events_in"), relations.event_ids),
+        ]
     return [
-        (
-            "events_in",
-            exp.select(*ev_cols, copy=False).from_(exp.to_table(relations.events, quoted=True), copy=False),
-        ),
+        ("events_in", events_in),
         ("scope", events.scope(exp.to_table("events_in"), relations.event_dups, relations.moments)),
     ]
 
@@ -73,7 +84,8 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
 def _with(final: exp.Expr, ctes: CTEs, dialect: SqlDialect) -> exp.Expr:
     contact_level = {"base", *(name for name, _ in ctes if name.startswith("p"))}
     for name, q in ctes:
-        materialize = dialect.MATERIALIZE_CONTACT_LAYERS and name in contact_level
+        # `read` is scanned twice (a lookup of its ids, then the scope): computed once
+        materialize = (dialect.MATERIALIZE_CONTACT_LAYERS and name in contact_level) or name == READ
         final = final.with_(name, as_=q, materialized=True if materialize else None, copy=False)  # type: ignore[attr-defined]
     return final
 
