@@ -213,18 +213,18 @@ class Session:
             sql = d.render(
                 build_score_query(self.compiled, layout(self.model, rules), as_of, d, stored), pretty=False
             )
-            # the later copies of repeated event_ids, when the pass found them, are the row of
-            # the NULL contact (see Relations.event_ids); no contact joins it
-            unknown = eng.executor.rows(
-                f"SELECT coalesce(sum(a.{EVENT_COUNT}), 0) FROM event_rules_agg a WHERE a.contact_id IS NOT NULL "
-                "AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.contact_id = a.contact_id)"
-            )
+            # events of contacts not in the contacts, and the later copies of repeated event_ids
+            # when the pass found them: the row of the NULL contact (see Relations.event_ids),
+            # which no contact joins. One join (NOT EXISTS is a correlated plan here, 2x slower)
+            events_read = f"a.{EVENT_COUNT}"
+            unknown, dropped = eng.executor.rows(
+                f"SELECT coalesce(sum({events_read}) FILTER (WHERE a.contact_id IS NOT NULL AND c.contact_id IS NULL), 0), "
+                f"coalesce(sum({events_read}) FILTER (WHERE a.contact_id IS NULL), 0) "
+                "FROM event_rules_agg a LEFT JOIN contacts c ON c.contact_id = a.contact_id"
+            )[0]
             if lookup:
                 assert events_file is not None
-                dropped = eng.executor.rows(
-                    f"SELECT coalesce(sum({EVENT_COUNT}), 0) FROM event_rules_agg WHERE contact_id IS NULL"
-                )
-                events_file.duplicates = int(dropped[0][0])
+                events_file.duplicates = int(dropped)
                 events_file.loaded = events_file.rows - events_file.bad_total - events_file.duplicates
         else:
             sql = self.score_sql(as_of, rules)
@@ -237,8 +237,8 @@ class Session:
             )
             strays = Relations(events="stray_events", events_have_micros=True)
             count = build_unknown_events_query(self.compiled, as_of, d, strays)
-            unknown = eng.executor.rows(d.render(count, pretty=False))
-        self.report.unknown_contact_events = int(unknown[0][0])
+            unknown = eng.executor.rows(d.render(count, pretty=False))[0][0]
+        self.report.unknown_contact_events = int(unknown)
         if out is not None and out_table is None and not keep:
             return eng.score_to_file(sql, out)
         n = eng.create_scores(sql)
