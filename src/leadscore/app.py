@@ -206,8 +206,9 @@ class Application:
         """Score every contact as of the cutoff, label it by the horizon, measure the model (DuckDB)."""
         from leadscore.review.evaluate import evaluate
 
-        # bad rows of all four files are checked together (request.strict), so open leniently
-        session = self.open(model_path, Inputs(contacts=contacts, events=events))
+        # bad rows of all four files are checked together (request.strict), so open leniently;
+        # scored once, so repeated event_ids are looked for among the events the rules read
+        session = self.open(model_path, Inputs(contacts=contacts, events=events), late_duplicates=True)
         try:
             return evaluate(session, request, self.progress.step)
         finally:

@@ -124,3 +124,27 @@ def test_score_without_repeated_ids_reports_none(tmp_path: Path) -> None:
     f = result.report.files[1]
     assert (f.duplicates, f.loaded, f.rows) == (0, 1, 1)
     assert not [d for d in result.report.diagnostics() if d.code == "D103"]
+
+
+def test_events_of_some_contacts_drop_the_same_copies_either_way(tmp_path: Path) -> None:
+    """Session.events_of looks up only the chosen rows' ids when duplicates are left to scoring."""
+    model, contacts, events = _files(tmp_path)
+    got = {}
+    for late in (False, True):
+        session = Application().open(model, Inputs(contacts=contacts, events=events), late_duplicates=late)
+        try:
+            relation = session.events_of("contact_id IN ('c1', 'c3', 'c9')")
+            got[late] = session.engine.executor.rows(
+                f"SELECT event_id, contact_id, type, ts_us, url FROM {relation} s ORDER BY ts_us, event_id"
+            )
+        finally:
+            session.close()
+    assert got[True] == got[False]
+    # a (the page view), c once, d (c1's), e once (its copy after T too is a copy), f (c9's)
+    assert [(e, c) for e, c, *_ in got[True]] == [
+        ("a", "c1"),
+        ("c", "c1"),
+        ("d", "c1"),
+        ("e", "c3"),
+        ("f", "c9"),
+    ]

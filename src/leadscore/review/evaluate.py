@@ -100,7 +100,7 @@ def evaluate_program(
     encoded = isinstance(program.format, EncodedFormat)
     mql = program.stages.mql.min if program.stages and program.stages.mql else None
     columns = {r[0] for r in ex.rows(f"DESCRIBE SELECT * FROM {labels.POPULATION}")}
-    low, high = journeys.surprising(ex, window, session.compiled.event_properties)
+    low, high = journeys.surprising(ex, window, session.compiled.event_properties, session.events_of)
     return ProgramEvaluation(
         program=program.id,
         encoded=encoded,

@@ -10,6 +10,7 @@ all its outcomes, each placed relative to the window.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from leadscore.data.normalize import Executor
@@ -45,9 +46,14 @@ def _when(ts: int | None, window: Window) -> str:
 
 
 def surprising(
-    ex: Executor, window: Window, properties: tuple[str, ...], shown: int = SHOWN
+    ex: Executor,
+    window: Window,
+    properties: tuple[str, ...],
+    events_of: Callable[[str], str],
+    shown: int = SHOWN,
 ) -> tuple[list[Journey], list[Journey]]:
-    """(low-scored converters, high-scored non-converters), each with its journey."""
+    """(low-scored converters, high-scored non-converters), each with its journey; `events_of`
+    gives the canonical events meeting a condition, as a subquery (Session.events_of)."""
     cols = [r[0] for r in ex.rows(f"DESCRIBE SELECT * FROM {POPULATION}")]
     picked: list[tuple[str, dict[str, Any]]] = []
     for which, where, order in (("low", "y = 1", "ASC"), ("high", "y = 0", "DESC")):
@@ -66,7 +72,7 @@ def surprising(
         f"""SELECT contact_id, type, ts_us, _n{prop_cols} FROM (
                 SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY ts_us DESC, event_id DESC) AS _k,
                        count(*) OVER (PARTITION BY contact_id) AS _n
-                FROM events WHERE contact_id IN ({ids}) AND ts_us <= {window.cutoff}) e
+                FROM {events_of(f"contact_id IN ({ids}) AND ts_us <= {window.cutoff}")} chosen_events) e
             WHERE _k <= {EVENTS_SHOWN} ORDER BY contact_id, ts_us DESC, event_id DESC"""
     ):
         shown_props = {p: str(v) for p, v in zip(props, values, strict=True) if v is not None}
