@@ -227,3 +227,42 @@ def test_semicolon_csv_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(LeadscoreError) as info:
         load_inputs(duckdb.connect(), tmp_path / "nope.csv", None, SPEC, PROPS)
     assert info.value.diagnostics[0].code == "D001"
+
+
+@pytest.mark.parametrize(
+    ("groups", "proven"),
+    [
+        ([["a", "b"], ["c", None]], True),
+        ([[None, None], ["a", "b"]], True),  # a row group of missing values holds no empty text
+        ([["a", "b"], ["", "c"]], False),  # the empty text in the second row group only
+        ([["", None]], False),
+    ],
+)
+def test_text_proven_never_empty_is_read_as_is_and_empty_text_still_counts_as_missing(
+    tmp_path: Path, groups: list[list[str | None]], proven: bool
+) -> None:
+    """The loader skips turning empty text into a missing value only where the Parquet file's
+    statistics prove there is none, in every row group; either way '' reads as missing."""
+    from leadscore.data.loading import DuckDBExecutor, stage_input
+
+    values = [v for g in groups for v in g]
+    n = len(values)
+    table = pa.table(
+        {
+            "event_id": [f"e{i}" for i in range(n)],
+            "contact_id": ["c1"] * n,
+            "type": ["page_view"] * n,
+            "timestamp": pa.array([1_767_225_600_000_000] * n, pa.timestamp("us", "UTC")),
+            "url": pa.array(values, pa.string()),
+        }
+    )
+    epath = tmp_path / "e.parquet"
+    pq.write_table(table, epath, row_group_size=len(groups[0]))
+    con = duckdb.connect()
+    raw = stage_input(con, epath, "events", "raw_events", None, {"url"}, {"contact_id"})
+    assert (DuckDBExecutor(con).never_empty(raw, ["url"]) == {"url"}) is proven
+    cpath = tmp_path / "c.csv"
+    cpath.write_text("contact_id\nc1\n", encoding="utf-8")
+    con = duckdb.connect()
+    load_inputs(con, cpath, epath, SPEC, ("url",))
+    assert rows(con, "SELECT count(url) FROM events")[0][0] == sum(1 for v in values if v)

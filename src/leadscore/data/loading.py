@@ -55,6 +55,7 @@ class DuckDBExecutor:
 
     def __init__(self, con: Any) -> None:
         self.con = con
+        self._stats: dict[str, dict[str, tuple[bool, bool]]] = {}
 
     def execute(self, sql: str) -> None:
         run(self.con, sql)
@@ -80,18 +81,32 @@ class DuckDBExecutor:
         return int(scalar(self.con, f"SELECT count(*) FROM {relation}"))
 
     def provably_clean(self, raw: RawInput, required: list[str]) -> bool:
-        if raw.parquet is None:
-            return False
-        stats = {
-            r[0]: (r[1], r[2])
-            for r in run(
-                self.con,
-                f"""SELECT path_in_schema, bool_and(coalesce(stats_null_count, 1) = 0),
-                           bool_and(coalesce(stats_min_value, '') <> '')
-                    FROM parquet_metadata({_lit(raw.parquet)}) GROUP BY 1""",
-            )
-        }
+        stats = self._statistics(raw)
         return all(c in stats and stats[c][0] and stats[c][1] for c in required)
+
+    def never_empty(self, raw: RawInput, columns: list[str]) -> set[str]:
+        stats = self._statistics(raw)
+        return {c for c in columns if c in stats and stats[c][1]}
+
+    def _statistics(self, raw: RawInput) -> dict[str, tuple[bool, bool]]:
+        """Column → (no value missing, no value the empty text), as a Parquet file's own
+        statistics prove them in every row group (unproven: False). The empty text is below
+        every other, so a row group whose least value is not empty holds none; one whose values
+        are all missing holds none either. A row group without statistics proves nothing."""
+        if raw.parquet is None:
+            return {}
+        if raw.parquet not in self._stats:
+            self._stats[raw.parquet] = {
+                r[0]: (bool(r[1]), bool(r[2]))
+                for r in run(
+                    self.con,
+                    f"""SELECT path_in_schema, bool_and(coalesce(stats_null_count, 1) = 0),
+                               bool_and(coalesce(stats_min_value <> '', FALSE)
+                                        OR coalesce(stats_null_count = row_group_num_rows, FALSE))
+                        FROM parquet_metadata({_lit(raw.parquet)}) GROUP BY 1""",
+                )
+            }
+        return self._stats[raw.parquet]
 
 
 def _lit(text: str) -> str:

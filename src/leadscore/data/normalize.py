@@ -53,6 +53,11 @@ class Executor(Protocol):
         not empty) in every row; parses that can fail are ruled out by the caller."""
         ...
 
+    def never_empty(self, raw: RawInput, columns: list[str]) -> set[str]:
+        """The `columns` whose file statistics prove that no value is the empty text (so
+        turning empty text into a missing value can be skipped)."""
+        ...
+
 
 @dataclass(frozen=True)
 class ContactSpec:
@@ -228,9 +233,11 @@ def normalize_events(
     if has_id:
         checks.append((f"{eid} IS NULL", "'event_id is empty'"))
     props = []
+    # text the statistics prove never empty is read as it is (no NULLIF on every row)
+    plain = ex.never_empty(raw, [p for p in properties if cols.get(p) == "text"])
     for p in properties:
         if p in cols:
-            props.append(f"{t.text_value(p, cols[p])} AS {t.q(p)}")
+            props.append(f"{t.q(p) if p in plain else t.text_value(p, cols[p])} AS {t.q(p)}")
         else:
             if p != "is_bot":
                 report.missing_columns.append(p)

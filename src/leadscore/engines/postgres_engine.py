@@ -93,6 +93,9 @@ class PostgresExecutor:
     def provably_clean(self, raw: RawInput, required: list[str]) -> bool:
         return False
 
+    def never_empty(self, raw: RawInput, columns: list[str]) -> set[str]:
+        return set()
+
     def drop(self, name: str) -> None:
         self.conn.execute(f"DROP TABLE IF EXISTS pg_temp.{q(name)}")
 

@@ -111,6 +111,9 @@ class SparkExecutor:
     def provably_clean(self, raw: RawInput, required: list[str]) -> bool:
         return False
 
+    def never_empty(self, raw: RawInput, columns: list[str]) -> set[str]:
+        return set()
+
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         old = self._cached.pop(name, None)
