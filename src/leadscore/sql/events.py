@@ -6,7 +6,8 @@ mask of the step-(a) filters it passes (type, `where`, bots, `within`), computed
 before T that pass some filter are kept. `event_rules` then aggregates them per contact in a
 single GROUP BY with one conditional aggregate per rule. Rules that rank their events (a
 half-life with `limit > 1`, or with `once_per`) collect sorted lists in that same pass where
-the engine has list aggregates (DuckDB); elsewhere they get a ranked subquery of their own.
+the engine has list aggregates (DuckDB); elsewhere they get a ranked subquery of their own
+(leadscore.sql.ranked).
 """
 
 from __future__ import annotations
@@ -493,55 +494,3 @@ class EventSide:
                 )
             ],
         )
-
-    def ranked_aggregates(self) -> list[tuple[str, exp.Select]]:
-        """For engines without list aggregates: a subquery per ranked rule (window, rank, sum)."""
-        if self.d.LIST_AGGREGATES:
-            return []
-        out: list[tuple[str, exp.Select]] = []
-        for agg, name in self.plan.aggregates.items():
-            if agg.aggregation not in (Aggregation.WINDOW_DECAYED_SUM, Aggregation.TOP_N):
-                continue
-            assert agg.half_life_us is not None
-            flag = self.has(agg.filter)
-            source: exp.Select
-            if agg.once_per_us is not None:
-                win = self.window_id(agg.once_per_us, col(TS))
-                source = (
-                    exp.select(*self.keys(), alias(exp.Max(this=col(TS)), TS), copy=False)
-                    .from_("scope", copy=False)
-                    .where(flag, copy=False)
-                    .group_by(*self.keys(), win, copy=False)
-                )
-            else:
-                source = (
-                    exp.select(*self.keys(), col(TS), copy=False)
-                    .from_("scope", copy=False)
-                    .where(flag, copy=False)
-                )
-            contribution = exp.Mul(this=double(agg.points), expression=self.weight(agg.half_life_us, col(TS)))
-            if agg.aggregation is Aggregation.TOP_N:
-                assert agg.limit is not None
-                rank = exp.Window(
-                    this=exp.RowNumber(),
-                    partition_by=self.keys(),
-                    order=exp.Order(expressions=[exp.Ordered(this=col(TS), desc=True)]),
-                )
-                ranked = exp.select(*self.keys(), col(TS), alias(rank, "rn"), copy=False).from_(
-                    source.subquery("kept", copy=False), copy=False
-                )
-                query = (
-                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name), copy=False)
-                    .from_(ranked.subquery("ranked", copy=False), copy=False)
-                    .where(exp.LTE(this=col("rn"), expression=integer(agg.limit)), copy=False)
-                    .group_by(*self.keys(), copy=False)
-                )
-            else:
-                query = (
-                    exp.select(*self.keys(), alias(exp.Sum(this=contribution), name), copy=False)
-                    .from_(source.subquery("kept", copy=False), copy=False)
-                    .group_by(*self.keys(), copy=False)
-                )
-            out.append((name, query))
-            self.plan.ranked.append(name)
-        return out

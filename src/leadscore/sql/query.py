@@ -18,6 +18,7 @@ from leadscore.sql.build import alias, col
 from leadscore.sql.dialects import SqlDialect
 from leadscore.sql.events import BOT, CID, MOMENT, READ, TS, EventSide
 from leadscore.sql.programs import ORDER, PROGRAM_ORDER, ProgramSide
+from leadscore.sql.ranked import ranked_aggregates
 
 EVENT_COUNT = "n_events"  # events read per contact (in the per-contact aggregate)
 
@@ -138,7 +139,7 @@ def build_score_query(
         if single is not None:
             ctes.append(("event_rules", single))
             joins.append("event_rules")
-        for name, query in events.ranked_aggregates():
+        for name, query in ranked_aggregates(events):
             ctes.append((f"event_rule_{name}", query))
             joins.append(f"event_rule_{name}")
     else:
