@@ -76,71 +76,124 @@ WITH events_in AS (
 ), event_rules AS (
   SELECT
     "contact_id",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(1 AS BIGINT)
-      ) <> 0) AS "a0",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(2 AS BIGINT)
-      ) <> 0) AS "a1",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(4 AS BIGINT)
-      ) <> 0) AS "a2",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(8 AS BIGINT)
-      ) <> 0) AS "a3",
-    LIST_SORT(LIST("ts_us") FILTER(WHERE
-      (
-        "m0" & CAST(16 AS BIGINT)
-      ) <> 0), 'DESC') AS "a4",
-    BIT_COUNT(
-      BIT_OR(
-        CASE
-          WHEN (
-            "m0" & CAST(32 AS BIGINT)
-          ) <> 0
-          THEN CAST(1 AS BIGINT) << (
-            CAST(20454 AS BIGINT) - (
-              CASE
-                WHEN "ts_us" >= 0
-                THEN "ts_us" // CAST(86400000000 AS BIGINT)
-                ELSE -(
-                  (
-                    -"ts_us" - 1
-                  ) // CAST(86400000000 AS BIGINT)
-                ) - 1
-              END
-            )
-          )
-        END
+    "a0",
+    "a1",
+    "a2",
+    "a3",
+    LIST_SUM(
+      LIST_TRANSFORM(
+        LIST_FILTER(
+          "a4",
+          LAMBDA x, i : i = 1
+          OR CASE
+            WHEN x >= 0
+            THEN x // CAST(86400000000 AS BIGINT)
+            ELSE -(
+              (
+                -x - 1
+              ) // CAST(86400000000 AS BIGINT)
+            ) - 1
+          END <> CASE
+            WHEN "a4"[i - 1] >= 0
+            THEN "a4"[i - 1] // CAST(86400000000 AS BIGINT)
+            ELSE -(
+              (
+                -"a4"[i - 1] - 1
+              ) // CAST(86400000000 AS BIGINT)
+            ) - 1
+          END
+        )[1:5],
+        LAMBDA y : CAST(3.0 AS DOUBLE) * EXP(
+          CAST((
+            y - CAST(1767225600000000 AS BIGINT)
+          ) AS DOUBLE) * CAST(2.674178937345468e-13 AS DOUBLE)
+        )
       )
-    ) AS "a5",
-    MAX("ts_us", 3) FILTER(WHERE
-      (
-        "m0" & CAST(64 AS BIGINT)
-      ) <> 0) AS "a6",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(128 AS BIGINT)
-      ) <> 0) AS "a7",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(256 AS BIGINT)
-      ) <> 0) AS "a8",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(512 AS BIGINT)
-      ) <> 0) AS "a9",
-    MAX("ts_us") FILTER(WHERE
-      (
-        "m0" & CAST(127 AS BIGINT)
-      ) <> 0) AS "l0"
-  FROM scope
-  GROUP BY
-    "contact_id"
+    ) AS "a4",
+    "a5",
+    LIST_SUM(
+      LIST_TRANSFORM(
+        "a6",
+        LAMBDA y : CAST(4.0 AS DOUBLE) * EXP(
+          CAST((
+            y - CAST(1767225600000000 AS BIGINT)
+          ) AS DOUBLE) * CAST(1.337089468672734e-13 AS DOUBLE)
+        )
+      )
+    ) AS "a6",
+    "a7",
+    "a8",
+    "a9",
+    "l0"
+  FROM (
+    SELECT
+      "contact_id",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(1 AS BIGINT)
+        ) <> 0) AS "a0",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(2 AS BIGINT)
+        ) <> 0) AS "a1",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(4 AS BIGINT)
+        ) <> 0) AS "a2",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(8 AS BIGINT)
+        ) <> 0) AS "a3",
+      LIST_SORT(LIST("ts_us") FILTER(WHERE
+        (
+          "m0" & CAST(16 AS BIGINT)
+        ) <> 0), 'DESC') AS "a4",
+      BIT_COUNT(
+        BIT_OR(
+          CASE
+            WHEN (
+              "m0" & CAST(32 AS BIGINT)
+            ) <> 0
+            THEN CAST(1 AS BIGINT) << (
+              CAST(20454 AS BIGINT) - (
+                CASE
+                  WHEN "ts_us" >= 0
+                  THEN "ts_us" // CAST(86400000000 AS BIGINT)
+                  ELSE -(
+                    (
+                      -"ts_us" - 1
+                    ) // CAST(86400000000 AS BIGINT)
+                  ) - 1
+                END
+              )
+            )
+          END
+        )
+      ) AS "a5",
+      MAX("ts_us", 3) FILTER(WHERE
+        (
+          "m0" & CAST(64 AS BIGINT)
+        ) <> 0) AS "a6",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(128 AS BIGINT)
+        ) <> 0) AS "a7",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(256 AS BIGINT)
+        ) <> 0) AS "a8",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(512 AS BIGINT)
+        ) <> 0) AS "a9",
+      MAX("ts_us") FILTER(WHERE
+        (
+          "m0" & CAST(127 AS BIGINT)
+        ) <> 0) AS "l0"
+    FROM scope
+    GROUP BY
+      "contact_id"
+  ) AS listed
 ), base AS (
   SELECT
     "c"."contact_id",
@@ -269,39 +322,7 @@ WITH events_in AS (
       THEN CAST(0.0 AS DOUBLE)
       ELSE CAST(5.0 AS DOUBLE) * CAST(CASE WHEN COALESCE("a3", 0) > 1 THEN 1 ELSE COALESCE("a3", 0) END AS DOUBLE)
     END AS "r10",
-    COALESCE(
-      LIST_SUM(
-        LIST_TRANSFORM(
-          LIST_FILTER(
-            "a4",
-            LAMBDA x, i : i = 1
-            OR CASE
-              WHEN x >= 0
-              THEN x // CAST(86400000000 AS BIGINT)
-              ELSE -(
-                (
-                  -x - 1
-                ) // CAST(86400000000 AS BIGINT)
-              ) - 1
-            END <> CASE
-              WHEN "a4"[i - 1] >= 0
-              THEN "a4"[i - 1] // CAST(86400000000 AS BIGINT)
-              ELSE -(
-                (
-                  -"a4"[i - 1] - 1
-                ) // CAST(86400000000 AS BIGINT)
-              ) - 1
-            END
-          )[1:5],
-          LAMBDA y : CAST(3.0 AS DOUBLE) * EXP(
-            CAST((
-              y - CAST(1767225600000000 AS BIGINT)
-            ) AS DOUBLE) * CAST(2.674178937345468e-13 AS DOUBLE)
-          )
-        )
-      ),
-      CAST(0.0 AS DOUBLE)
-    ) AS "r11",
+    COALESCE("a4", CAST(0.0 AS DOUBLE)) AS "r11",
     CASE
       WHEN CASE
         WHEN COALESCE("a5", 0) = 0
@@ -315,19 +336,7 @@ WITH events_in AS (
         ELSE CAST(5.0 AS DOUBLE) * CAST(COALESCE("a5", 0) AS DOUBLE)
       END
     END AS "r12",
-    COALESCE(
-      LIST_SUM(
-        LIST_TRANSFORM(
-          "a6",
-          LAMBDA y : CAST(4.0 AS DOUBLE) * EXP(
-            CAST((
-              y - CAST(1767225600000000 AS BIGINT)
-            ) AS DOUBLE) * CAST(1.337089468672734e-13 AS DOUBLE)
-          )
-        )
-      ),
-      CAST(0.0 AS DOUBLE)
-    ) AS "r13",
+    COALESCE("a6", CAST(0.0 AS DOUBLE)) AS "r13",
     CASE
       WHEN CASE WHEN COALESCE("a7", 0) > 1 THEN 1 ELSE COALESCE("a7", 0) END = 0
       THEN CAST(0.0 AS DOUBLE)

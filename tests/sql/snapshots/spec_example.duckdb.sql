@@ -64,41 +64,82 @@ WITH events_in AS (
 ), event_rules AS (
   SELECT
     "contact_id",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(1 AS BIGINT)
-      ) <> 0) AS "a0",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(2 AS BIGINT)
-      ) <> 0) AS "a1",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(4 AS BIGINT)
-      ) <> 0) AS "a2",
-    LIST_SORT(LIST("ts_us") FILTER(WHERE
-      (
-        "m0" & CAST(8 AS BIGINT)
-      ) <> 0), 'DESC') AS "a3",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(16 AS BIGINT)
-      ) <> 0) AS "a4",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(32 AS BIGINT)
-      ) <> 0) AS "a5",
-    COUNT(*) FILTER(WHERE
-      (
-        "m0" & CAST(64 AS BIGINT)
-      ) <> 0) AS "a6",
-    MAX("ts_us") FILTER(WHERE
-      (
-        "m0" & CAST(31 AS BIGINT)
-      ) <> 0) AS "l0"
-  FROM scope
-  GROUP BY
-    "contact_id"
+    "a0",
+    "a1",
+    "a2",
+    LIST_SUM(
+      LIST_TRANSFORM(
+        LIST_FILTER(
+          "a3",
+          LAMBDA x, i : i = 1
+          OR CASE
+            WHEN x >= 0
+            THEN x // CAST(86400000000 AS BIGINT)
+            ELSE -(
+              (
+                -x - 1
+              ) // CAST(86400000000 AS BIGINT)
+            ) - 1
+          END <> CASE
+            WHEN "a3"[i - 1] >= 0
+            THEN "a3"[i - 1] // CAST(86400000000 AS BIGINT)
+            ELSE -(
+              (
+                -"a3"[i - 1] - 1
+              ) // CAST(86400000000 AS BIGINT)
+            ) - 1
+          END
+        )[1:5],
+        LAMBDA y : CAST(3.0 AS DOUBLE) * EXP(
+          CAST((
+            y - CAST(1767225600000000 AS BIGINT)
+          ) AS DOUBLE) * CAST(2.674178937345468e-13 AS DOUBLE)
+        )
+      )
+    ) AS "a3",
+    "a4",
+    "a5",
+    "a6",
+    "l0"
+  FROM (
+    SELECT
+      "contact_id",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(1 AS BIGINT)
+        ) <> 0) AS "a0",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(2 AS BIGINT)
+        ) <> 0) AS "a1",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(4 AS BIGINT)
+        ) <> 0) AS "a2",
+      LIST_SORT(LIST("ts_us") FILTER(WHERE
+        (
+          "m0" & CAST(8 AS BIGINT)
+        ) <> 0), 'DESC') AS "a3",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(16 AS BIGINT)
+        ) <> 0) AS "a4",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(32 AS BIGINT)
+        ) <> 0) AS "a5",
+      COUNT(*) FILTER(WHERE
+        (
+          "m0" & CAST(64 AS BIGINT)
+        ) <> 0) AS "a6",
+      MAX("ts_us") FILTER(WHERE
+        (
+          "m0" & CAST(31 AS BIGINT)
+        ) <> 0) AS "l0"
+    FROM scope
+    GROUP BY
+      "contact_id"
+  ) AS listed
 ), base AS (
   SELECT
     "c"."contact_id",
@@ -194,39 +235,7 @@ WITH events_in AS (
       THEN CAST(0.0 AS DOUBLE)
       ELSE CAST(10.0 AS DOUBLE) * CAST(CASE WHEN COALESCE("a2", 0) > 1 THEN 1 ELSE COALESCE("a2", 0) END AS DOUBLE)
     END AS "r6",
-    COALESCE(
-      LIST_SUM(
-        LIST_TRANSFORM(
-          LIST_FILTER(
-            "a3",
-            LAMBDA x, i : i = 1
-            OR CASE
-              WHEN x >= 0
-              THEN x // CAST(86400000000 AS BIGINT)
-              ELSE -(
-                (
-                  -x - 1
-                ) // CAST(86400000000 AS BIGINT)
-              ) - 1
-            END <> CASE
-              WHEN "a3"[i - 1] >= 0
-              THEN "a3"[i - 1] // CAST(86400000000 AS BIGINT)
-              ELSE -(
-                (
-                  -"a3"[i - 1] - 1
-                ) // CAST(86400000000 AS BIGINT)
-              ) - 1
-            END
-          )[1:5],
-          LAMBDA y : CAST(3.0 AS DOUBLE) * EXP(
-            CAST((
-              y - CAST(1767225600000000 AS BIGINT)
-            ) AS DOUBLE) * CAST(2.674178937345468e-13 AS DOUBLE)
-          )
-        )
-      ),
-      CAST(0.0 AS DOUBLE)
-    ) AS "r7",
+    COALESCE("a3", CAST(0.0 AS DOUBLE)) AS "r7",
     CASE
       WHEN COALESCE("a4", 0) = 0
       THEN CAST(0.0 AS DOUBLE)
