@@ -9,7 +9,7 @@ from typing import Any
 
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
-from leadscore.data.normalize import ContactSpec, Executor
+from leadscore.data.normalize import ContactSpec, Executor, events_where
 from leadscore.data.report import READ_EVENTS, LoadReport
 from leadscore.diagnostics import Diagnostic, LeadscoreError
 from leadscore.engines import ENGINES
@@ -225,7 +225,6 @@ class Session:
             if lookup:
                 assert events_file is not None
                 events_file.duplicates = int(dropped)
-                events_file.loaded = events_file.rows - events_file.bad_total - events_file.duplicates
         else:
             sql = self.score_sql(as_of, rules)
             # the events of contacts not in the contacts first, then the rules' filter on those
@@ -249,23 +248,8 @@ class Session:
         return n
 
     def events_of(self, where: str) -> str:
-        """The canonical events that meet `where` (a few contacts' events, say), as a subquery.
-
-        When repeated event_ids were left to the scoring query (`late_duplicates`), the full
-        `events` view would group every row by event_id; here only the chosen rows' ids are
-        looked up among all rows' (one scan of the ids, a hash table of the chosen rows).
-        """
-        events_file = next((f for f in self.report.files if f.kind == "events"), None)
-        if events_file is None or events_file.duplicates_among != READ_EVENTS:
-            return f"(SELECT * FROM events WHERE {where})"
-        assert events_file.deduplicate_with is not None
-        with_copies, ids = events_file.deduplicate_with
-        return (
-            f"(WITH chosen AS MATERIALIZED (SELECT * FROM {with_copies} WHERE {where}), "
-            f"later AS (SELECT DISTINCT c._order FROM {ids} i JOIN chosen c "
-            "ON i.event_id = c.event_id AND i._order < c._order) "
-            "SELECT chosen.* EXCLUDE (_line, _order, _reason) FROM chosen ANTI JOIN later ON chosen._order = later._order)"
-        )
+        """The canonical events that meet `where`, as a subquery (see data.normalize.events_where)."""
+        return events_where(next((f for f in self.report.files if f.kind == "events"), None), where)
 
     def contact_records(self, contact_id: str) -> tuple[Contact, list[Event]]:
         contact, events = self.engine.contact_records(contact_id, self.compiled.event_properties)

@@ -107,6 +107,11 @@ class Aggregation(StrEnum):
     TOP_N = "top_n"  # decay with limit > 1 (and maybe once_per): rank, keep n, Σ points × w
 
 
+# rules that rank their events: a list per contact where the engine has list aggregates, a
+# subquery of their own elsewhere
+RANKED = frozenset({Aggregation.WINDOW_DECAYED_SUM, Aggregation.TOP_N})
+
+
 @dataclass(frozen=True)
 class EventAggregate:
     """The engine-level work of one behaviour rule, shared by rules that compute the same thing."""

@@ -21,6 +21,7 @@ from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
 
 EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp")
 ORDER = "_order"  # the contacts keep their input position, so scores come out in input order
+WITH_COPIES = "events_with_copies"  # the good events, later copies of repeated event_ids included
 
 
 class Executor(Protocol):
@@ -181,7 +182,6 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
         where_first = f"on line {first}" if first is not None else "earlier"
         reason = f"contact_id '{dup}' already given {where_first}; the first row counts"
         report.bad.append(BadRow(report.file, int(dup_line or 0), reason))
-    report.loaded = report.rows - report.bad_total - report.duplicates
     return report
 
 
@@ -268,26 +268,24 @@ def normalize_events(
         dups = f"SELECT event_id, min(_order) AS first_order, count(*) - 1 AS extra FROM ({source}) s GROUP BY event_id HAVING count(*) > 1"
         if late:
             # grouping every row by event_id is the costliest step of a run; the scoring query
-            # looks up only the events its rules read (among all rows' ids), so nothing is
-            # grouped here unless someone reads the canonical events
+            # looks up only the events its rules read (among all rows' ids), so `event_dups` is
+            # a view, grouped only if someone reads the canonical events
             ex.stage("event_ids", source)
-            ex.stage("events_with_copies", "SELECT * FROM staged_events" + good)
             ex.stage("event_dups", dups)
-            report.deduplicate_with = ("events_with_copies", "event_ids")
             report.duplicates_among = READ_EVENTS
         else:
             ex.materialize("event_dups", dups)
             report.duplicates = int(ex.rows("SELECT coalesce(sum(extra), 0) FROM event_dups")[0][0])
-        # the later copies go by an anti-join on event_id with a residual condition (never a
-        # correlated NOT EXISTS, which DuckDB answers by materialising and regrouping every row)
         selected = ", ".join(f"s.{n.strip()}" for n in names.split(","))
-        if report.duplicates and not late:
-            # the good rows before deduplication, with event_id and position: a scoring query
-            # may drop the later copies itself, after its own filters (see Relations.event_dups)
-            ex.stage("events_with_copies", "SELECT * FROM staged_events" + good)
-            report.deduplicate_with = ("events_with_copies", "event_dups")
         body = f"SELECT {selected} FROM staged_events s"
-        if report.duplicates or late:
+        if late or report.duplicates:
+            # the good rows before deduplication, with event_id and position: a scoring query
+            # may drop the later copies itself, after its own filters (see Relations.event_dups
+            # and Relations.event_ids)
+            ex.stage(WITH_COPIES, "SELECT * FROM staged_events" + good)
+            report.deduplicate_with = (WITH_COPIES, "event_ids" if late else "event_dups")
+            # the later copies go by an anti-join on event_id with a residual condition (never a
+            # correlated NOT EXISTS, which DuckDB answers by materialising and regrouping every row)
             body = t.anti_join(
                 body, "event_dups d", "d.event_id = s.event_id AND s._order > d.first_order", "d.event_id"
             )
@@ -299,8 +297,25 @@ def normalize_events(
         ex.materialize(out, f"SELECT {names} FROM ({ranked}) r WHERE _rank = 1")
     else:
         _keep(ex)(out, f"SELECT {names} FROM staged_events{good}")
-    report.loaded = report.rows - report.bad_total - report.duplicates
     return report
+
+
+def events_where(report: FileReport | None, where: str) -> str:
+    """The canonical events that meet `where` (a few contacts' events, say), as a subquery.
+
+    When repeated event_ids were left to the scoring query (READ_EVENTS; DuckDB), the full
+    `events` view would group every row by event_id; here only the chosen rows' ids are looked
+    up among all rows' (one scan of the ids, a hash table of the chosen rows).
+    """
+    if report is None or report.duplicates_among != READ_EVENTS or report.deduplicate_with is None:
+        return f"(SELECT * FROM events WHERE {where})"
+    with_copies, ids = report.deduplicate_with
+    return (
+        f"(WITH chosen AS MATERIALIZED (SELECT * FROM {with_copies} WHERE {where}), "
+        f"later AS (SELECT DISTINCT c._order FROM {ids} i JOIN chosen c "
+        "ON i.event_id = c.event_id AND i._order < c._order) "
+        "SELECT chosen.* EXCLUDE (_line, _order, _reason) FROM chosen ANTI JOIN later ON chosen._order = later._order)"
+    )
 
 
 def count_unknown_contacts(ex: Executor, events: str = "events", contacts: str = "contacts") -> int:

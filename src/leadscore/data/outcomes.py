@@ -125,7 +125,6 @@ def normalize_labelled(ex: Executor, raw: RawInput, kind: LabelledKind, out: str
     names = ["contact_id", t.q(kind.word), "ts_us", *(t.q(n) for n in (*kind.numbers, *kind.texts))]
     ex.materialize(out, f"SELECT {', '.join(names)}, _line, _order FROM {staged} WHERE _reason IS NULL")
     ex.drop(staged)
-    report.loaded = report.rows - report.bad_total
     return report
 
 

@@ -29,7 +29,6 @@ class FileReport:
     file: str
     kind: str  # contacts, events, outcomes, feedback
     rows: int = 0  # rows read
-    loaded: int = 0  # good rows kept
     bad_total: int = 0
     bad: list[BadRow] = field(default_factory=list)  # the first MAX_LISTED
     bad_by_reason: Counter[str] = field(default_factory=Counter)
@@ -43,6 +42,11 @@ class FileReport:
     # engine drops the later copies inside the scoring query: with ALL_ROWS, the duplicated ids
     # and the position of their first row; with READ_EVENTS, every good row's (event_id, _order)
     deduplicate_with: tuple[str, str] | None = None
+
+    @property
+    def loaded(self) -> int:
+        """Good rows kept: neither bad nor a later copy of an id (as far as they were counted)."""
+        return self.rows - self.bad_total - self.duplicates
 
     def to_json(self) -> dict[str, Any]:
         return {

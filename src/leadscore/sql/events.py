@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from leadscore.compiled.ir import (
+    RANKED,
     Aggregation,
     And,
     Between,
@@ -54,8 +55,6 @@ MOMENT = "moment"  # the instant of scoring, when scoring at many moments
 BOT = "is_bot__"  # the bot flag, computed once per event
 UNDERFLOW_HALVINGS = 1074  # 0.5 ** 1074 is the smallest double above zero
 MASK_BITS = 62  # filters per mask column (a BIGINT keeps its sign bit clear)
-READ = "read"  # the events some rule reads, copies of repeated event_ids included (scope_with_copies)
-LATER = "later_copies"  # the positions of those that repeat an event_id seen earlier
 
 
 @dataclass
@@ -267,7 +266,7 @@ class EventSide:
         With `dups`, the later copies of repeated event_ids are dropped here, after the rules'
         filter, so only the events a rule reads are looked up (DuckDB's ANTI JOIN). Scoring at
         many moments, each event appears once for every moment of its contact at or after it.
-        With `carry_ids`, event_id and the input position stay in each row (scope_with_copies).
+        With `carry_ids`, event_id and the input position stay in each row (sql.copies).
         """
         masks = self.mask_columns
         carry = [col("event_id"), col(ORDER)] if dups is not None or carry_ids else []
@@ -325,49 +324,6 @@ class EventSide:
             )
         )
 
-    def scope_with_copies(self, events_relation: exp.Expr, ids: str) -> list[tuple[str, exp.Expr]]:
-        """The scope as three CTEs, for events that still hold the later copies of repeated
-        event_ids: `read` (the events some rule reads, with event_id and position), `later_copies`
-        (the positions in `read` of rows whose event_id an earlier row of `ids` has, found by
-        looking up `read`'s ids while scanning `ids`: a hash table of the events read, not a
-        grouping of every row) and `scope`, where those rows' contact is NULL, so that the
-        per-contact aggregate gathers them in one row that no contact joins, whose event count
-        is the number of duplicates dropped. The first row of an event_id counts even when no
-        rule reads it (then none of its copies counts either)."""
-        assert not self.many, "one moment only"
-        read = self.scope(events_relation, carry_ids=True)
-        earlier = exp.and_(
-            exp.EQ(this=col("event_id", "i"), expression=col("event_id", "r")),
-            exp.LT(this=col(ORDER, "i"), expression=col(ORDER, "r")),
-            copy=False,
-        )
-        later = (
-            exp.select(col(ORDER, "r"), copy=False)
-            .distinct()
-            .from_(exp.alias_(exp.to_table(ids, quoted=True), "i", table=True, copy=False), copy=False)
-            .join(
-                exp.alias_(exp.to_table(READ), "r", table=True, copy=False),
-                on=earlier,
-                join_type="inner",
-                copy=False,
-            )
-        )
-        repeated = exp.Not(this=exp.Is(this=col(ORDER, LATER), expression=exp.Null()))
-        contact = case((repeated, exp.Null()), default=col(CID, READ))
-        scope = (
-            exp.select(
-                alias(contact, CID), col(TS, READ), *(col(m, READ) for m in self.mask_columns), copy=False
-            )
-            .from_(exp.to_table(READ), copy=False)
-            .join(
-                exp.to_table(LATER),
-                on=exp.EQ(this=col(ORDER, READ), expression=col(ORDER, LATER)),
-                join_type="left",
-                copy=False,
-            )
-        )
-        return [(READ, read), (LATER, later), ("scope", scope)]
-
     def rule_aggregates(self, extra: list[exp.Expr] | None = None) -> exp.Select | None:
         """One GROUP BY over the scope: every aggregate that needs no separate ranking."""
         self.plan.main_columns.clear()
@@ -400,10 +356,7 @@ class EventSide:
 
     def _listed(self, agg: EventAggregate) -> bool:
         """A ranked rule collected as a list in the single pass (where lists exist)."""
-        return self.d.LIST_AGGREGATES and agg.aggregation in (
-            Aggregation.WINDOW_DECAYED_SUM,
-            Aggregation.TOP_N,
-        )
+        return self.d.LIST_AGGREGATES and agg.aggregation in RANKED
 
     @staticmethod
     def _filtered(agg: exp.Expr, cond: exp.Expr) -> exp.Expr:

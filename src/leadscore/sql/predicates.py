@@ -157,15 +157,13 @@ class PredicateCompiler:
         if p.kind == "regex":
             pattern = p.pattern if p.case_sensitive else lower_pattern(p.pattern)
             test = self.d.regex_search(value, pattern)
-        elif not p.case_sensitive and self.d.ILIKE:
-            pattern = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
-            test = like(c.copy(), pattern, self.d.LIKE_ESCAPE, fold=True)
         else:
             pattern = like_pattern(p.kind, p.pattern, self.d.LIKE_ESCAPE)
-            pat: exp.Expr = string(pattern)
-            if not p.case_sensitive:
-                pat = self.d.lower(pat)
-            test = like(value, pattern, self.d.LIKE_ESCAPE, fold=False, expr=pat)
+            if uses_ilike:
+                test = like(c.copy(), pattern, self.d.LIKE_ESCAPE, fold=True)
+            else:
+                pat: exp.Expr = string(pattern) if p.case_sensitive else self.d.lower(string(pattern))
+                test = like(value, pattern, self.d.LIKE_ESCAPE, fold=False, expr=pat)
         return case((exp.Is(this=c, expression=exp.Null()), FALSE.copy()), default=test)
 
 

@@ -15,8 +15,9 @@ from leadscore.compiled.ir import CompiledModel
 from leadscore.durations import format_instant
 from leadscore.output.columns import Layout
 from leadscore.sql.build import alias, col
+from leadscore.sql.copies import READ, scope_with_copies
 from leadscore.sql.dialects import SqlDialect
-from leadscore.sql.events import BOT, CID, MOMENT, READ, TS, EventSide
+from leadscore.sql.events import BOT, CID, MOMENT, TS, EventSide
 from leadscore.sql.programs import ORDER, PROGRAM_ORDER, ProgramSide
 from leadscore.sql.ranked import ranked_aggregates
 
@@ -74,7 +75,7 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
     if relations.event_ids is not None:
         return [
             ("events_in", events_in),
-            *events.scope_with_copies(exp.to_table("events_in"), relations.event_ids),
+            *scope_with_copies(events, exp.to_table("events_in"), relations.event_ids),
         ]
     return [
         ("events_in", events_in),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leadscore.compiled.ir import Aggregation
+from leadscore.compiled.ir import RANKED, Aggregation
 from leadscore.sql.build import alias, col, double, integer
 from leadscore.sql.events import TS, EventSide
 
@@ -21,7 +21,7 @@ def ranked_aggregates(events: EventSide) -> list[tuple[str, exp.Select]]:
         return []
     out: list[tuple[str, exp.Select]] = []
     for agg, name in events.plan.aggregates.items():
-        if agg.aggregation not in (Aggregation.WINDOW_DECAYED_SUM, Aggregation.TOP_N):
+        if agg.aggregation not in RANKED:
             continue
         assert agg.half_life_us is not None
         flag = events.has(agg.filter)
