@@ -6,13 +6,17 @@ spell or evaluate differently, and renders the tree with sqlglot's generator for
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 from sqlglot import exp
 
 from leadscore.model.regex import java_pattern, postgres_pattern
 from leadscore.reference.values import DECIMAL_LITERAL
-from leadscore.sql.build import BIGINT, col, like, like_literal
+from leadscore.sql.build import BIGINT, case, col, double, like, like_literal
+
+# a product of doubles below this is 0.0 where the engine would raise on its underflow
+UNDERFLOW_ZERO = 1e-320
 
 
 class SqlDialect:
@@ -61,6 +65,42 @@ class SqlDialect:
         if self.ILIKE:  # no lowered copy of the text is built
             return like(e, like_literal(text, self.LIKE_ESCAPE), self.LIKE_ESCAPE, fold=True)
         return exp.EQ(this=self.lower(e), expression=exp.Literal.string(text))
+
+    def scaled(self, factor: float, e: exp.Expr) -> exp.Expr:
+        """factor × e, for a literal factor (see product)."""
+        result = exp.Mul(this=double(factor), expression=e)
+        if not self.RAISES_ON_UNDERFLOW or factor == 0.0 or abs(factor) >= 1.0:
+            return result  # |factor| ≥ 1 never makes a non-zero e zero
+        tiny = exp.LT(this=exp.Abs(this=e.copy()), expression=double(UNDERFLOW_ZERO / abs(factor)))
+        return case((tiny, double(0.0)), default=result)
+
+    def product(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
+        """a × b. Where the engine raises on a product that underflows to zero (PostgreSQL), a
+        product below UNDERFLOW_ZERO is 0.0 instead: the reference and the other engines give 0.0
+        or a value as far from it, well within the engines' agreement. The test is written as
+        nested CASEs, which evaluate in order, so the logarithms never see a zero."""
+        result = exp.Mul(this=a, expression=b)
+        if not self.RAISES_ON_UNDERFLOW:
+            return result
+
+        def small(e: exp.Expr) -> exp.Expr:
+            return exp.LT(this=exp.Abs(this=e.copy()), expression=double(1.0))
+
+        def ln_abs(e: exp.Expr) -> exp.Expr:
+            return exp.Ln(this=exp.Abs(this=e.copy()))
+
+        zero = exp.or_(
+            exp.EQ(this=a.copy(), expression=double(0.0)), exp.EQ(this=b.copy(), expression=double(0.0))
+        )
+        both_small = exp.and_(small(a), small(b))
+        vanishes = exp.LT(
+            this=exp.Add(this=ln_abs(a), expression=ln_abs(b)), expression=double(math.log(UNDERFLOW_ZERO))
+        )
+        return case(
+            (zero, result.copy()),
+            (both_small, case((vanishes, double(0.0)), default=result.copy())),
+            default=result,
+        )
 
     def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
         return exp.IntDiv(this=a, expression=b)

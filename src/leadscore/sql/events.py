@@ -385,9 +385,7 @@ class EventSide:
         if kind is Aggregation.DECAYED_SUM:
             assert agg.half_life_us is not None
             return self._filtered(
-                exp.Sum(
-                    this=exp.Mul(this=double(agg.points), expression=self.weight(agg.half_life_us, col(TS)))
-                ),
+                exp.Sum(this=self.d.scaled(agg.points, self.weight(agg.half_life_us, col(TS)))),
                 flag,
             )
         if not self.d.LIST_AGGREGATES:
@@ -427,7 +425,7 @@ class EventSide:
             w = self.weight(agg.half_life_us, a.copy())
             return case(
                 (exp.Is(this=a, expression=exp.Null()), double(0.0)),
-                default=exp.Mul(this=double(agg.points), expression=w),
+                default=self.d.scaled(agg.points, w),
             )
         # decayed sums, and ranked rules (summed after the grouping, or by their own subquery)
         return coalesce(a, double(0.0))
@@ -456,9 +454,7 @@ class EventSide:
                     this=kept, expressions=[exp.Slice(this=integer(1), expression=integer(agg.limit))]
                 )
         y = exp.to_identifier("y")
-        contribution = exp.Mul(
-            this=double(agg.points), expression=self.weight(agg.half_life_us, exp.column(y))
-        )
+        contribution = self.d.scaled(agg.points, self.weight(agg.half_life_us, exp.column(y)))
         return exp.Anonymous(
             this="list_sum",
             expressions=[

@@ -144,19 +144,18 @@ class ProgramSide:
                 for cat in dim.categories
             ]
             raw.append(alias(clamp(paren(add_all(cats)), dim.min, dim.max), f"d{j}_raw"))
+            if dim.name in activity:  # the decay factor (or points to take off), once per contact
+                raw.append(alias(self.decay_amount(dim, activity[dim.name]), f"d{j}_decay"))
         step2 = exp.select(exp.Star(), *raw, copy=False).from_(f"{pre}_rules", copy=False)
         # 3. inactivity decay
         decayed = [
-            alias(self.decay(dim, col(f"d{j}_raw"), activity.get(dim.name)), f"d{j}")
-            for j, dim in enumerate(p.dimensions)
+            alias(self.decay(dim, j, activity.get(dim.name)), f"d{j}") for j, dim in enumerate(p.dimensions)
         ]
         step3 = exp.select(exp.Star(), *decayed, copy=False).from_(f"{pre}_raw", copy=False)
         # 4. total, official points, gates
         total = add_all(
             [
-                exp.Mul(this=double(dim.weight), expression=col(f"d{j}"))
-                if dim.weight != 1.0
-                else col(f"d{j}")
+                self.d.scaled(dim.weight, col(f"d{j}")) if dim.weight != 1.0 else col(f"d{j}")
                 for j, dim in enumerate(p.dimensions)
             ]
         )
@@ -217,12 +216,11 @@ class ProgramSide:
             return power
         return case((exp.GTE(this=steps, expression=integer(zero_at)), double(0.0)), default=power)
 
-    def decay(self, dim: DimensionPlan, raw: exp.Expr, activity: str | None) -> exp.Expr:
+    def decay_amount(self, dim: DimensionPlan, activity: str) -> exp.Expr:
+        """What inactivity takes: the factor `(1 - by) ** steps` (percent), or `steps × by` points."""
         plan = dim.decay
-        if plan is None or activity is None:
-            return raw
-        last = col(activity)
-        idle = paren(exp.Sub(this=self.events.T(), expression=last.copy()))
+        assert plan is not None
+        idle = paren(exp.Sub(this=self.events.T(), expression=col(activity)))
         steps = case(
             (exp.LT(this=idle.copy(), expression=bigint(plan.after_us)), integer(0)),
             default=exp.Add(
@@ -233,15 +231,24 @@ class ProgramSide:
             ),
         )
         if plan.kind == "percent":
-            decayed: exp.Expr = exp.Mul(this=raw.copy(), expression=self.decay_power(plan.factor, steps))
+            return self.decay_power(plan.factor, steps)
+        return exp.Mul(this=to_double(steps), expression=double(plan.step_points))
+
+    def decay(self, dim: DimensionPlan, j: int, activity: str | None) -> exp.Expr:
+        """Dimension j after inactivity decay, never below its floor (nor raised to it)."""
+        raw = col(f"d{j}_raw")
+        plan = dim.decay
+        if plan is None or activity is None:
+            return raw
+        amount = col(f"d{j}_decay")
+        decayed: exp.Expr
+        if plan.kind == "percent":
+            decayed = self.d.product(raw.copy(), amount)
         else:
-            decayed = exp.Sub(
-                this=raw.copy(),
-                expression=exp.Mul(this=to_double(steps), expression=double(plan.step_points)),
-            )
+            decayed = exp.Sub(this=raw.copy(), expression=amount)
         floor = double(plan.floor)
         keep = exp.or_(
-            exp.Is(this=last, expression=exp.Null()),
+            exp.Is(this=col(activity), expression=exp.Null()),
             exp.LTE(this=raw.copy(), expression=double(0.0)),
             exp.LTE(this=raw.copy(), expression=floor.copy()),
         )

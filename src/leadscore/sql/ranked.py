@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leadscore.compiled.ir import RANKED, Aggregation
-from leadscore.sql.build import alias, col, double, integer
+from leadscore.sql.build import alias, col, integer
 from leadscore.sql.events import TS, EventSide
 
 
@@ -40,7 +40,7 @@ def ranked_aggregates(events: EventSide) -> list[tuple[str, exp.Select]]:
                 .from_("scope", copy=False)
                 .where(flag, copy=False)
             )
-        contribution = exp.Mul(this=double(agg.points), expression=events.weight(agg.half_life_us, col(TS)))
+        contribution = events.d.scaled(agg.points, events.weight(agg.half_life_us, col(TS)))
         if agg.aggregation is Aggregation.TOP_N:
             assert agg.limit is not None
             rank = exp.Window(

@@ -353,7 +353,21 @@ WITH events_in AS (
           )
         END
       )
-    END AS "d1_raw"
+    END AS "d1_raw",
+    POWER(
+      CAST(0.9 AS DOUBLE),
+      CAST(CASE
+        WHEN (
+          CAST(1767225600000000 AS BIGINT) - "l0"
+        ) < CAST(2592000000000 AS BIGINT)
+        THEN 0
+        ELSE 1 + (
+          (
+            CAST(1767225600000000 AS BIGINT) - "l0"
+          ) - CAST(2592000000000 AS BIGINT)
+        ) // CAST(2592000000000 AS BIGINT)
+      END AS DOUBLE)
+    ) AS "d1_decay"
   FROM p0_rules
 ), p0_dims AS (
   SELECT
@@ -366,36 +380,10 @@ WITH events_in AS (
       THEN "d1_raw"
       ELSE CASE
         WHEN (
-          "d1_raw" * POWER(
-            CAST(0.9 AS DOUBLE),
-            CAST(CASE
-              WHEN (
-                CAST(1767225600000000 AS BIGINT) - "l0"
-              ) < CAST(2592000000000 AS BIGINT)
-              THEN 0
-              ELSE 1 + (
-                (
-                  CAST(1767225600000000 AS BIGINT) - "l0"
-                ) - CAST(2592000000000 AS BIGINT)
-              ) // CAST(2592000000000 AS BIGINT)
-            END AS DOUBLE)
-          )
+          "d1_raw" * "d1_decay"
         ) < CAST(30.0 AS DOUBLE)
         THEN CAST(30.0 AS DOUBLE)
-        ELSE "d1_raw" * POWER(
-          CAST(0.9 AS DOUBLE),
-          CAST(CASE
-            WHEN (
-              CAST(1767225600000000 AS BIGINT) - "l0"
-            ) < CAST(2592000000000 AS BIGINT)
-            THEN 0
-            ELSE 1 + (
-              (
-                CAST(1767225600000000 AS BIGINT) - "l0"
-              ) - CAST(2592000000000 AS BIGINT)
-            ) // CAST(2592000000000 AS BIGINT)
-          END AS DOUBLE)
-        )
+        ELSE "d1_raw" * "d1_decay"
       END
     END AS "d1"
   FROM p0_raw

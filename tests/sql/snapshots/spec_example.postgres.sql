@@ -361,7 +361,35 @@ WITH events_in AS (
           )
         END
       )
-    END AS "d1_raw"
+    END AS "d1_raw",
+    CASE
+      WHEN CASE
+        WHEN (
+          CAST(1767225600000000 AS BIGINT) - "l0"
+        ) < CAST(2592000000000 AS BIGINT)
+        THEN 0
+        ELSE 1 + (
+          (
+            CAST(1767225600000000 AS BIGINT) - "l0"
+          ) - CAST(2592000000000 AS BIGINT)
+        ) / CAST(2592000000000 AS BIGINT)
+      END >= 7073
+      THEN CAST(0.0 AS DOUBLE PRECISION)
+      ELSE POWER(
+        CAST(0.9 AS DOUBLE PRECISION),
+        CAST(CASE
+          WHEN (
+            CAST(1767225600000000 AS BIGINT) - "l0"
+          ) < CAST(2592000000000 AS BIGINT)
+          THEN 0
+          ELSE 1 + (
+            (
+              CAST(1767225600000000 AS BIGINT) - "l0"
+            ) - CAST(2592000000000 AS BIGINT)
+          ) / CAST(2592000000000 AS BIGINT)
+        END AS DOUBLE PRECISION)
+      )
+    END AS "d1_decay"
   FROM p0_rules
 ), p0_dims AS MATERIALIZED (
   SELECT
@@ -374,63 +402,33 @@ WITH events_in AS (
       THEN "d1_raw"
       ELSE CASE
         WHEN (
-          "d1_raw" * CASE
-            WHEN CASE
-              WHEN (
-                CAST(1767225600000000 AS BIGINT) - "l0"
-              ) < CAST(2592000000000 AS BIGINT)
-              THEN 0
-              ELSE 1 + (
-                (
-                  CAST(1767225600000000 AS BIGINT) - "l0"
-                ) - CAST(2592000000000 AS BIGINT)
-              ) / CAST(2592000000000 AS BIGINT)
-            END >= 7073
-            THEN CAST(0.0 AS DOUBLE PRECISION)
-            ELSE POWER(
-              CAST(0.9 AS DOUBLE PRECISION),
-              CAST(CASE
-                WHEN (
-                  CAST(1767225600000000 AS BIGINT) - "l0"
-                ) < CAST(2592000000000 AS BIGINT)
-                THEN 0
-                ELSE 1 + (
-                  (
-                    CAST(1767225600000000 AS BIGINT) - "l0"
-                  ) - CAST(2592000000000 AS BIGINT)
-                ) / CAST(2592000000000 AS BIGINT)
-              END AS DOUBLE PRECISION)
-            )
+          CASE
+            WHEN "d1_raw" = CAST(0.0 AS DOUBLE PRECISION)
+            OR "d1_decay" = CAST(0.0 AS DOUBLE PRECISION)
+            THEN "d1_raw" * "d1_decay"
+            WHEN ABS("d1_raw") < CAST(1.0 AS DOUBLE PRECISION)
+            AND ABS("d1_decay") < CAST(1.0 AS DOUBLE PRECISION)
+            THEN CASE
+              WHEN LN(ABS("d1_raw")) + LN(ABS("d1_decay")) < -CAST(736.8272408909739 AS DOUBLE PRECISION)
+              THEN CAST(0.0 AS DOUBLE PRECISION)
+              ELSE "d1_raw" * "d1_decay"
+            END
+            ELSE "d1_raw" * "d1_decay"
           END
         ) < CAST(30.0 AS DOUBLE PRECISION)
         THEN CAST(30.0 AS DOUBLE PRECISION)
-        ELSE "d1_raw" * CASE
-          WHEN CASE
-            WHEN (
-              CAST(1767225600000000 AS BIGINT) - "l0"
-            ) < CAST(2592000000000 AS BIGINT)
-            THEN 0
-            ELSE 1 + (
-              (
-                CAST(1767225600000000 AS BIGINT) - "l0"
-              ) - CAST(2592000000000 AS BIGINT)
-            ) / CAST(2592000000000 AS BIGINT)
-          END >= 7073
-          THEN CAST(0.0 AS DOUBLE PRECISION)
-          ELSE POWER(
-            CAST(0.9 AS DOUBLE PRECISION),
-            CAST(CASE
-              WHEN (
-                CAST(1767225600000000 AS BIGINT) - "l0"
-              ) < CAST(2592000000000 AS BIGINT)
-              THEN 0
-              ELSE 1 + (
-                (
-                  CAST(1767225600000000 AS BIGINT) - "l0"
-                ) - CAST(2592000000000 AS BIGINT)
-              ) / CAST(2592000000000 AS BIGINT)
-            END AS DOUBLE PRECISION)
-          )
+        ELSE CASE
+          WHEN "d1_raw" = CAST(0.0 AS DOUBLE PRECISION)
+          OR "d1_decay" = CAST(0.0 AS DOUBLE PRECISION)
+          THEN "d1_raw" * "d1_decay"
+          WHEN ABS("d1_raw") < CAST(1.0 AS DOUBLE PRECISION)
+          AND ABS("d1_decay") < CAST(1.0 AS DOUBLE PRECISION)
+          THEN CASE
+            WHEN LN(ABS("d1_raw")) + LN(ABS("d1_decay")) < -CAST(736.8272408909739 AS DOUBLE PRECISION)
+            THEN CAST(0.0 AS DOUBLE PRECISION)
+            ELSE "d1_raw" * "d1_decay"
+          END
+          ELSE "d1_raw" * "d1_decay"
         END
       END
     END AS "d1"
