@@ -120,11 +120,15 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     clean = (
         not raw.read_errors and raw.corrupt is None and typed_ok and ex.provably_clean(raw, ["contact_id"])
     )
-    ex.stage("staged_contacts", staged)
+    one_pass = raw.order_unique and getattr(ex, "one_pass_checks", False)
+    # where the checks take one pass (DuckDB), the typed rows are stored once: a contacts file is
+    # often a single Parquet row group, which is read on one thread, and every later statement
+    # (the checks, the counts, the scoring join) then reads the stored rows in parallel
+    (ex.materialize if one_pass else ex.stage)("staged_contacts", staged)
     good = "s._reason IS NULL"
     counted_bad: int | None = None
     counted_dups: int | None = None
-    if raw.order_unique and getattr(ex, "one_pass_checks", False):
+    if one_pass:
         # one scan counts the rows, the bad rows and the later rows of ids given twice; their
         # details are looked up only when there are any (usually there are none)
         rows, bad, extra = ex.rows(
@@ -162,10 +166,9 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
                 f"SELECT s._line, s.contact_id, d.first_line FROM staged_contacts s JOIN contact_dups d "
                 f"ON d.contact_id = s.contact_id AND s._order > d.first_order ORDER BY s._order LIMIT {MAX_LISTED}"
             )
-        # the bad-row filter stays even when no bad row was found: without it DuckDB expects more
-        # contacts than per-contact aggregates and builds the scoring join's hash table on the
-        # wide aggregates (lists included) instead of the narrow contacts (0.5 s more at 1M)
-        where = [*([] if clean else [good]), *(["d.contact_id IS NULL"] if report.duplicates else [])]
+        # no bad-row filter where none was found in the stored rows (their count is exact)
+        filtered = not clean and counted_bad != 0
+        where = [*([good] if filtered else []), *(["d.contact_id IS NULL"] if report.duplicates else [])]
         body = f"SELECT {selected} FROM staged_contacts s{join if report.duplicates else ''}"
         _keep(ex)(out, body + (f" WHERE {' AND '.join(where)}" if where else ""))
     else:
