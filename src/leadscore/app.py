@@ -16,7 +16,7 @@ from leadscore.model.loader import LoadedModel, ValidationReport, load_model, va
 from leadscore.output.columns import layout
 from leadscore.output.writers import output_format
 from leadscore.progress import Progress, Silent
-from leadscore.session import EngineOptions, Inputs, ScoreResult, Session
+from leadscore.session import EngineOptions, Inputs, Planned, ScoreResult, Session
 from leadscore.sql.dialects import get_dialect
 from leadscore.sql.query import build_score_query
 
@@ -104,9 +104,10 @@ class Application:
         engine: EngineOptions = DEFAULT_ENGINE,
         strict: bool = False,
         late_duplicates: bool = False,
+        planned: Planned | None = None,
     ) -> Session:
         return Session.open(
-            load_model(model_path), inputs, engine, self.progress.step, strict, late_duplicates
+            load_model(model_path), inputs, engine, self.progress.step, strict, late_duplicates, planned
         )
 
     def score(
@@ -128,7 +129,9 @@ class Application:
             output_format(out)  # fail early on a bad output name, before any work
         inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
         # scored once: repeated event_ids are looked for among the events the rules read only
-        session = self.open(model_path, inputs, engine, strict, late_duplicates=True)
+        session = self.open(
+            model_path, inputs, engine, strict, late_duplicates=True, planned=Planned(as_of, rules)
+        )
         try:
             self.progress.step(f"scoring on {engine.engine}")
             n = session.score(as_of, rules, out, out_table)
@@ -208,7 +211,9 @@ class Application:
 
         # bad rows of all four files are checked together (request.strict), so open leniently;
         # scored once, so repeated event_ids are looked for among the events the rules read
-        session = self.open(model_path, Inputs(contacts=contacts, events=events), late_duplicates=True)
+        planned = Planned(request.cutoff, rules=True)  # evaluate scores with every rule's value
+        inputs = Inputs(contacts=contacts, events=events)
+        session = self.open(model_path, inputs, late_duplicates=True, planned=planned)
         try:
             return evaluate(session, request, self.progress.step)
         finally:
