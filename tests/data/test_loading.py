@@ -266,3 +266,37 @@ def test_text_proven_never_empty_is_read_as_is_and_empty_text_still_counts_as_mi
     con = duckdb.connect()
     load_inputs(con, cpath, epath, SPEC, ("url",))
     assert rows(con, "SELECT count(url) FROM events")[0][0] == sum(1 for v in values if v)
+
+
+@pytest.mark.parametrize(
+    ("groups", "proven"),
+    [
+        ([["PL", "DE"], ["NO", None]], True),
+        ([["PL", "DE"], ["", "NO"]], False),  # the empty text in the second row group only
+    ],
+)
+def test_contact_text_proven_never_empty_is_read_as_is_and_empty_text_still_counts_as_missing(
+    tmp_path: Path, groups: list[list[str | None]], proven: bool
+) -> None:
+    """The same for the contacts: a field, an unused column and the contact_id itself."""
+    values = [v for g in groups for v in g]
+    n = len(values)
+    table = pa.table(
+        {
+            "contact_id": [f"c{i}" for i in range(n - 1)] + [""],  # the last id is empty: a bad row
+            "country": pa.array(values, pa.string()),
+            "note": pa.array(values, pa.string()),  # not a model field: kept for explain
+        }
+    )
+    cpath = tmp_path / "c.parquet"
+    pq.write_table(table, cpath, row_group_size=len(groups[0]))
+    con = duckdb.connect()
+    report = load_inputs(con, cpath, None, SPEC, PROPS)
+    assert report.files[0].bad_total == 1  # the empty contact_id still counts as missing
+    present = sum(1 for v in values[: n - 1] if v)
+    assert rows(con, "SELECT count(country), count(note) FROM contacts") == [(present, present)]
+    from leadscore.data.loading import DuckDBExecutor, stage_input
+
+    con = duckdb.connect()
+    raw = stage_input(con, cpath, "contacts", "raw_contacts", None, set(), {"contact_id"})
+    assert (DuckDBExecutor(con).never_empty(raw, ["country", "note"]) == {"country", "note"}) is proven
