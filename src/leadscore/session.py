@@ -169,7 +169,8 @@ class Session:
         ahead = None
         if planned is not None and engine.dialect.LIST_AGGREGATES:
             # the scores over the stored per-contact aggregate depend on the model alone: built
-            # on another thread while the engine reads the files (it holds no lock meanwhile)
+            # on another thread while the engine reads the files (DuckDB releases Python's lock
+            # while it works, and a contacts file is often read on one of the two cores)
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leadscore-plan")
             ahead = (planned, pool.submit(_stored_score_sql, cm, loaded, engine, planned))
             pool.shutdown(wait=False)

@@ -24,10 +24,11 @@ def keep_allocations(con: Any) -> None:
     amount back in, page by page: about 4 % of a run over 20M events (bench/README.md). The
     memory limit still bounds what is held; it is all released when the connection closes.
     """
-    limit = str(run(con, "SELECT current_setting('memory_limit')")[0][0])
-    for setting in ("allocator_flush_threshold", "allocator_bulk_deallocation_flush_threshold"):
-        if run(con, f"SELECT count(*) FROM duckdb_settings() WHERE name = '{setting}'")[0][0]:
-            run(con, f"SET {setting} = '{limit}'")
+    wanted = ("allocator_flush_threshold", "allocator_bulk_deallocation_flush_threshold")
+    known = run(con, "SELECT name, current_setting('memory_limit') FROM duckdb_settings()")
+    for name, limit in known:
+        if name in wanted:  # an older DuckDB without one of them keeps its default
+            run(con, f"SET {name} = '{limit}'")
 
 
 class DuckDBEngine(Engine):
