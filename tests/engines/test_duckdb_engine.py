@@ -35,17 +35,16 @@ def test_memory_a_statement_freed_is_kept_for_the_next_up_to_the_memory_limit() 
         engine.close()
 
 
-def test_the_defaults_it_replaces() -> None:
+def test_without_it_duckdb_would_give_memory_back_sooner() -> None:
+    """What the setting changes: a plain connection's thresholds sit far below its memory limit."""
     import duckdb
 
     con = duckdb.connect()
     try:
-        rows = con.execute(
-            "SELECT name, value FROM duckdb_settings() WHERE name LIKE 'allocator%flush_threshold'"
-        ).fetchall()
-        assert {str(n): str(v) for n, v in rows} == {
-            "allocator_flush_threshold": "134217728B",
-            "allocator_bulk_deallocation_flush_threshold": "512.0 MiB",
-        }
+        rows = con.execute("SELECT name, value FROM duckdb_settings()").fetchall()
+        settings = {str(n): str(v) for n, v in rows}
+        limit = _bytes(settings["memory_limit"])
+        for name in ("allocator_flush_threshold", "allocator_bulk_deallocation_flush_threshold"):
+            assert _bytes(settings[name]) < limit / 2, (name, settings[name])
     finally:
         con.close()
