@@ -161,7 +161,7 @@ def main() -> int:
     ap.add_argument("--contacts", type=int, default=1_000_000)
     ap.add_argument("--events", type=int, default=20_000_000)
     ap.add_argument(
-        "--repeat", type=int, default=3, help="runs of leadscore and of the hand-written query (median)"
+        "--repeat", type=int, default=5, help="runs of leadscore and of the hand-written query (median)"
     )
     ap.add_argument("--skip-loop", action="store_true", help="do not run the Python loop")
     ap.add_argument("--skip-double", action="store_true", help="do not run the 2x-events scaling check")
