@@ -137,14 +137,19 @@ def _stored_score_sql(cm: CompiledModel, loaded: LoadedModel, engine: Engine, pl
 
 class Session:
     def __init__(
-        self, loaded: LoadedModel, compiled: CompiledModel, engine: Engine, report: LoadReport
+        self,
+        loaded: LoadedModel,
+        compiled: CompiledModel,
+        engine: Engine,
+        report: LoadReport,
+        ahead: tuple[Planned, Future[str]] | None = None,
     ) -> None:
         self.loaded = loaded
         self.model = loaded.model
         self.compiled = compiled
         self.engine = engine
         self.report = report
-        self._ahead: tuple[Planned, Future[str]] | None = None
+        self._ahead = ahead  # the scores statement being built for the planned scoring
 
     @classmethod
     def open(
@@ -194,9 +199,7 @@ class Session:
         except BaseException:
             engine.close()
             raise
-        session = cls(loaded, cm, engine, report)
-        session._ahead = ahead
-        return session
+        return cls(loaded, cm, engine, report, ahead)
 
     def score_sql(self, as_of: int, rules: bool = False, contacts_relation: str = "contacts") -> str:
         return self.engine.score_sql(

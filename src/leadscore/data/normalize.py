@@ -16,7 +16,7 @@ from leadscore.data.badrows import collect_bad as _collect_bad
 from leadscore.data.badrows import first_failing as _first_failing
 from leadscore.data.badrows import unreadable as _unreadable
 from leadscore.data.report import MAX_LISTED, READ_EVENTS, BadRow, FileReport
-from leadscore.data.sqltyping import Typed, Typing
+from leadscore.data.sqltyping import Typing
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
 
 EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp")
@@ -97,26 +97,20 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
             [Diagnostic("D005", "the contacts have no contact_id column", Location(raw.source, 1),
                         "every contacts file or table needs a contact_id column; rename the id column of your export")]
         )  # fmt: skip
-    # text the statistics prove never empty is read as it is (no NULLIF on every row)
     plain = ex.never_empty(raw, [c for c, k in cols.items() if k == "text"])
-
-    def text(name: str) -> str:
-        return t.q(name) if name in plain else t.text_value(name, cols[name])
-
-    cid = text("contact_id")
+    cid = t.text_value("contact_id", cols["contact_id"], "contact_id" in plain)
     select = [f"{cid} AS contact_id"]
     checks = [*_unreadable(raw), (f"{cid} IS NULL", "'contact_id is empty'")]
     for name, kind in spec.fields.items():
         if name in cols:
-            as_is = name in plain and kind in ("string", "text")
-            typed = Typed(text(name), "FALSE", "NULL") if as_is else t.typed(name, cols[name], kind)
+            typed = t.typed(name, cols[name], kind, name in plain)
             select.append(f"{typed.expr} AS {t.q(name)}")
             checks.append((typed.invalid, typed.reason))
         else:
             report.missing_columns.append(name)
             select.append(f"CAST(NULL AS {t.sql_types[kind]}) AS {t.q(name)}")
     others = [c for c in cols if c not in spec.fields and c != "contact_id"]
-    select += [f"{text(c)} AS {t.q(c)}" for c in others if cols[c] != "struct"]
+    select += [f"{t.text_value(c, cols[c], c in plain)} AS {t.q(c)}" for c in others if cols[c] != "struct"]
     line = raw.line or "CAST(NULL AS BIGINT)"
     staged = (
         f"SELECT {line} AS _line, {_order_sql(raw, cid)} AS _order, {_first_failing(checks, t.sql_types['text'])} AS _reason, "
@@ -221,15 +215,12 @@ def normalize_events(
         and ts.invalid == "FALSE"
         and ex.provably_clean(raw, required)
     )
-
-    def key(name: str) -> str:  # proven present and non-empty: no NULLIF needed on the text
-        return t.q(name) if clean and cols[name] == "text" else t.text_value(name, cols[name])
-
-    cid = key("contact_id")
-    etype = key("type")
+    # proven present and non-empty: no NULLIF needed on the text
+    cid = t.text_value("contact_id", cols["contact_id"], clean)
+    etype = t.text_value("type", cols["type"], clean)
     # without an event_id column every row is its own event (files: named by its line)
     eid = (
-        key("event_id")
+        t.text_value("event_id", cols["event_id"], clean)
         if has_id
         else (t.cast_text(raw.line) if raw.line else f"CAST(NULL AS {t.sql_types['text']})")
     )
@@ -243,11 +234,10 @@ def normalize_events(
     if has_id:
         checks.append((f"{eid} IS NULL", "'event_id is empty'"))
     props = []
-    # text the statistics prove never empty is read as it is (no NULLIF on every row)
     plain = ex.never_empty(raw, [p for p in properties if cols.get(p) == "text"])
     for p in properties:
         if p in cols:
-            props.append(f"{t.q(p) if p in plain else t.text_value(p, cols[p])} AS {t.q(p)}")
+            props.append(f"{t.text_value(p, cols[p], p in plain)} AS {t.q(p)}")
         else:
             if p != "is_bot":
                 report.missing_columns.append(p)

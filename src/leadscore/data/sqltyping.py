@@ -92,18 +92,20 @@ class Typing:
 
     # -- rules (shared) ---------------------------------------------------------------------
 
-    def text_value(self, col: str, category: str) -> str:
-        """Any raw column as text; empty text is null (SPEC §3a)."""
+    def text_value(self, col: str, category: str, never_empty: bool = False) -> str:
+        """Any raw column as text; empty text is null (SPEC §3a). `never_empty`: the file's
+        statistics prove the text column holds no empty text, so it is read as it is (no NULLIF
+        on every row)."""
         c = self.q(col)
         if category == "text":
-            return f"NULLIF({c}, '')"
+            return c if never_empty else f"NULLIF({c}, '')"
         if category == "boolean":
             return f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
         return f"NULLIF({self.cast_text(c)}, '')"
 
-    def typed(self, col: str, category: str, kind: str) -> Typed:
+    def typed(self, col: str, category: str, kind: str, never_empty: bool = False) -> Typed:
         c = self.q(col)
-        text = self.text_value(col, category)
+        text = self.text_value(col, category, never_empty)
         label = self.lit(col)
         if kind in ("string", "text"):
             return Typed(text, "FALSE", "NULL")
