@@ -85,9 +85,13 @@ def test_strict_turns_bad_rows_into_an_error(data: Path) -> None:
         (["score", "-m", str(MODEL), "-c", "nope.csv"], "D001"),
         (["score", "-m", str(MODEL), "-c", "{contacts}", "--out", "scores.xlsx"], "O001"),
         (["explain", "-m", str(MODEL), "-c", "{contacts}", "--contact", "zzz"], "X001"),
+        (["score", "-m", str(MODEL), "-c", "utf16.csv"], "D008"),
+        (["score", "-m", str(MODEL), "-c", "broken.parquet"], "D008"),
     ],
 )
 def test_user_mistakes_give_one_line_and_exit_2(data: Path, argv: list[str], code: str) -> None:
+    (data / "utf16.csv").write_text("contact_id\nc1\n", encoding="utf-16")
+    (data / "broken.parquet").write_bytes(b"PAR1 and nothing more")
     argv = [a.replace("{contacts}", str(data / "contacts.csv")) for a in argv]
     r = leadscore(*argv, cwd=data)
     assert r.returncode == 2

@@ -300,3 +300,68 @@ def test_contact_text_proven_never_empty_is_read_as_is_and_empty_text_still_coun
     con = duckdb.connect()
     raw = stage_input(con, cpath, "contacts", "raw_contacts", None, set(), {"contact_id"})
     assert (DuckDBExecutor(con).never_empty(raw, ["country", "note"]) == {"country", "note"}) is proven
+
+
+def _load_bytes(tmp: Path, cname: str, contacts: bytes, ename: str | None = None, events: bytes = b"") -> Any:
+    (tmp / cname).write_bytes(contacts)
+    epath = None
+    if ename is not None:
+        epath = tmp / ename
+        epath.write_bytes(events)
+    con = duckdb.connect()
+    return con, load_inputs(con, tmp / cname, epath, SPEC, PROPS)
+
+
+def test_a_row_that_is_not_utf8_is_a_bad_row_and_the_rest_is_read(tmp_path: Path) -> None:
+    # a Latin-1 'é' on line 3 of the contacts, a stray 0xff on line 3 of the events (CSV) and
+    # on line 2 of JSON Lines events: each is reported with its line, the other rows count
+    contacts = "contact_id,country\nc1,PL\nc2,Pé\nc3,DE\n".encode("latin-1")
+    events = b"event_id,contact_id,type,timestamp\ne1,c1,x,2025-01-01\ne2,c3,x\xff,2025-01-01\n"
+    con, report = _load_bytes(tmp_path, "c.csv", contacts, "e.csv", events)
+    assert rows(con, "SELECT contact_id, country FROM contacts ORDER BY 1") == [("c1", "PL"), ("c3", "DE")]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (3, "not UTF-8 text (byte 0xe9); save the file as UTF-8")
+    ]
+    assert [(b.line, b.reason) for b in report.files[1].bad] == [
+        (3, "not UTF-8 text (byte 0xff); save the file as UTF-8")
+    ]
+    assert rows(con, "SELECT event_id FROM events") == [("e1",)]
+    lines = b'{"event_id":"e1","contact_id":"c1","type":"x","timestamp":"2025-01-01"}\n'
+    lines += b'{"event_id":"e2","contact_id":"c1","type":"\xe9","timestamp":"2025-01-01"}\n'
+    con, report = _load_bytes(tmp_path, "c.csv", b"contact_id\nc1\n", "e.jsonl", lines)
+    assert [(b.line, b.reason) for b in report.files[1].bad] == [
+        (2, "not UTF-8 text (byte 0xe9); save the file as UTF-8")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("c.csv", "contact_id,country\nc1,PL\n".encode("utf-16"), "it is UTF-16 text"),
+        ("c.csv", b"contact_\xe9id,country\nc1,PL\n", "its header row is not UTF-8 text (byte 0xe9)"),
+        ("c.csv.gz", b"not gzip at all", "Not a gzipped file"),
+        ("c.csv.gz", gzip.compress(b"contact_id\n" + b"c1\n" * 1000)[:40], "Truncated compressed stream"),
+        ("c.jsonl.gz", gzip.compress(b'{"contact_id":"c1"}\n' * 1000)[:40], "end-of-stream marker"),
+        ("c.parquet", b"PAR1 not really", "cannot be read as Parquet"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_a_user_error(
+    tmp_path: Path, name: str, data: bytes, says: str
+) -> None:
+    with pytest.raises(LeadscoreError) as info:
+        _load_bytes(tmp_path, name, data)
+    d = info.value.diagnostics[0]
+    assert d.code == "D008"
+    assert says in d.message
+    assert name in d.message
+    assert d.hint
+
+
+def test_a_truncated_parquet_file_is_a_user_error(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.parquet"
+    pq.write_table(pa.table({"contact_id": [f"c{i}" for i in range(1000)]}), whole)
+    data = whole.read_bytes()
+    with pytest.raises(LeadscoreError) as info:
+        _load_bytes(tmp_path, "c.parquet", data[: len(data) // 2])
+    assert info.value.diagnostics[0].code == "D008"
+    assert "No magic bytes" in info.value.diagnostics[0].message

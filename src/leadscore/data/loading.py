@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from leadscore.data.formats import Format, check_input, detect_format
@@ -24,6 +25,7 @@ from leadscore.data.normalize import (
 from leadscore.data.report import BadRow, FileReport, LoadReport
 from leadscore.data.sqltyping import Typing, duckdb_category
 from leadscore.data.text_readers import LINE, PROPERTIES, expand_json_column, read_csv, read_jsonl
+from leadscore.diagnostics import LeadscoreError
 
 Step = Callable[[str], None]
 EVENT_FILE_COLUMNS = {"event_id", "contact_id", "type", "timestamp"}
@@ -117,6 +119,18 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _parquet_columns(con: Any, rel: str, path: Path) -> dict[str, str]:
+    try:
+        return {r[0]: str(r[1]) for r in run(con, f"DESCRIBE SELECT * FROM {rel}")}
+    except duckdb.Error as exc:  # not Parquet, truncated, or a folder of files that disagree
+        reason = str(exc).split("\n")[0].split("Error: ", 1)[-1]
+        raise LeadscoreError.simple(
+            "D008",
+            f"{path} cannot be read as Parquet: {reason}",
+            "check that it is a whole Parquet file (export it again), or name a CSV file .csv",
+        ) from None
+
+
 def stage_file(
     con: Any, path: Path, name: str, wanted: set[str] | None, need_props: set[str], required: set[str]
 ) -> list[BadRow]:
@@ -126,7 +140,7 @@ def stage_file(
     if fmt is Format.PARQUET:
         source = str(path / "*.parquet") if path.is_dir() else str(path)
         rel = f"read_parquet({_lit(source)}, file_row_number = true, union_by_name = true)"
-        types = {r[0]: str(r[1]) for r in run(con, f"DESCRIBE SELECT * FROM {rel}")}
+        types = _parquet_columns(con, rel, path)
         missing_props = need_props - types.keys()
         if duckdb_category(types.get(PROPERTIES, "")) == "text" and missing_props:
             table = con.sql(

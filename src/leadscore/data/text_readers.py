@@ -13,7 +13,9 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -37,22 +39,77 @@ class TextTable:
     bad: list[BadRow] = field(default_factory=list)
 
 
-def _open_text(path: Path) -> IO[str]:
+# byte-order marks of the encodings a spreadsheet's "Unicode text" export may use instead of UTF-8
+_OTHER_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def _open_binary(path: Path) -> Any:
     name = path.name.lower()
     if name.endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+        return gzip.open(path, "rb")
     if name.endswith(".bz2"):
-        return io.TextIOWrapper(bz2.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+        return bz2.open(path, "rb")
+    return open(path, "rb")
+
+
+def _unreadable(path: Path, why: str, hint: str) -> LeadscoreError:
+    return LeadscoreError.simple("D008", f"{path} cannot be read: {why}", hint)
+
+
+_DAMAGED = "the file is damaged or truncated: export it again, or decompress it to see how much is left"
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A file that stops making sense half-way (a truncated .gz, a disk error) is an error, not
+    a shorter file: rows would be lost without a trace."""
+    try:
+        yield
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _unreadable(path, str(exc) or type(exc).__name__, _DAMAGED) from None
+
+
+def _open_text(path: Path) -> IO[str]:
+    """UTF-8 text (a byte-order mark is skipped); bytes that are not UTF-8 reach the caller as
+    lone surrogates (see `not_utf8`), so one bad row does not stop the file."""
+    raw = _open_binary(path)
+    try:
+        start = raw.read(4)
+        raw.seek(0)
+    except (OSError, EOFError) as exc:  # a .gz or .bz2 file that is not compressed as it says
+        raw.close()
+        raise _unreadable(path, str(exc), "decompress it first, or rename it to what it holds") from None
+    for bom, encoding in _OTHER_BOMS.items():
+        if start.startswith(bom):
+            raw.close()
+            raise _unreadable(
+                path, f"it is {encoding} text, and leadscore reads UTF-8", "save or export it as UTF-8"
+            )
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def not_utf8(text: str) -> str | None:
+    """Why `text` (read by `_open_text`) is not UTF-8, or None when it is."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(text[exc.start]) - 0xDC00
+        return f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+    return None
 
 
 def count_lines(path: Path) -> int:
     """Lines in a text file (a last line without a newline counts)."""
-    name = path.name.lower()
-    opener: Any = gzip.open if name.endswith(".gz") else bz2.open if name.endswith(".bz2") else open
     n = 0
     last = b"\n"
-    with opener(path, "rb") as f:
+    with _open_binary(path) as f:
         while chunk := f.read(1 << 24):
             n += chunk.count(b"\n")
             last = chunk[-1:]
@@ -72,6 +129,8 @@ def _header(path: Path, delimiter: str) -> list[str]:
         row = next(csv.reader(f, delimiter=delimiter), None)
     if not row:
         raise LeadscoreError.simple("D003", f"{path} is empty; a CSV file starts with a header row")
+    if (why := not_utf8(delimiter.join(row))) is not None:
+        raise _unreadable(path, f"its header row is {why.split(';')[0]}", "save or export it as UTF-8")
     names = [c.strip() for c in row]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
@@ -83,6 +142,11 @@ def _header(path: Path, delimiter: str) -> list[str]:
 
 def read_csv(path: Path, wanted: set[str] | None = None, delimiter: str | None = None) -> TextTable:
     """All columns as text (or only `wanted` ones, when given), with exact line numbers."""
+    with _reading(path):
+        return _read_csv(path, wanted, delimiter)
+
+
+def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> TextTable:
     import pyarrow.csv as pacsv
 
     delim = delimiter or sniff_delimiter(path)
@@ -143,6 +207,9 @@ def _read_csv_exact(path: Path, names: list[str], keep: list[str], delimiter: st
                 if len(row) != width:
                     bad.append(BadRow(str(path), line, f"expected {width} cells, found {len(row)}"))
                     continue
+                if (why := not_utf8(delimiter.join(row))) is not None:
+                    bad.append(BadRow(str(path), line, why))
+                    continue
                 for out, i in zip(columns, idx, strict=True):
                     out.append(row[i] if row[i] != "" else None)
                 lines.append(line)
@@ -193,12 +260,20 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def read_jsonl(path: Path, wanted: set[str] | None = None, progress: Progress | None = None) -> TextTable:
+    with _reading(path):
+        return _read_jsonl(path, wanted, progress)
+
+
+def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) -> TextTable:
     columns: dict[str, list[str | None]] = {}
     lines: list[int] = []
     bad: list[BadRow] = []
     count = 0
     for n, line in iter_jsonl(path):
         if not line.strip():
+            continue
+        if (why := not_utf8(line)) is not None:
+            bad.append(BadRow(str(path), n, why))
             continue
         try:
             record = _loads(line)
