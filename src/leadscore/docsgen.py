@@ -59,7 +59,7 @@ Value types used below:
 
 - **id**: letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_` (`main`, `demo-request`).
 - **name**: a letter, then letters, digits and `_` (dimension and category names: `fit`, `target_market`).
-- **duration**: a whole number followed by `h`, `d` or `w` (`12h`, `30d`, `2w`); exact hours, not calendar days.
+- **duration**: a whole number followed by `h`, `d` or `w` (`12h`, `30d`, `2w`); exact hours, not calendar days; at most `100000d` (about 270 years).
 - **date**: a calendar day written `YYYY-MM-DD` (`2026-01-15`), without quotes.
 - **number**: an integer or a decimal (`10`, `2.5`, `-15`).
 - **text**: a YAML string. YAML 1.2 rules apply: `NO` is the text `NO`, not `false`.
@@ -67,6 +67,9 @@ Value types used below:
 
 A key marked *required* must be written; every other key may be left out, and then takes the
 default shown. Unknown keys are errors (E201, with a "did you mean").
+
+Limits, far beyond any real model (E204 beyond them): a program holds at most 500 rules, and a
+condition nests at most 32 levels of `all`, `any` and `not`.
 """
 
 

@@ -12,6 +12,13 @@ MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
 _UNIT_MICROS = {"h": MICROS_PER_HOUR, "d": MICROS_PER_DAY, "w": 7 * MICROS_PER_DAY}
 _DURATION = re.compile(r"^([0-9]+)([hdw])$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# longer than any history (about 270 years), and small enough that ages, windows and decay steps
+# computed from it stay far inside 64-bit microseconds on every engine
+MAX_DURATION_DAYS = 100_000
+
+
+class DurationTooLong(ValueError):
+    """A duration beyond MAX_DURATION_DAYS."""
 
 
 @dataclass(frozen=True, order=True)
@@ -29,7 +36,12 @@ class Duration:
                 f"'{text}' is not a duration; write a whole number followed by h, d or w, "
                 "such as 12h, 30d or 2w"
             )
-        return cls(int(m.group(1)) * _UNIT_MICROS[m.group(2)], text)
+        micros = int(m.group(1)) * _UNIT_MICROS[m.group(2)]
+        if micros > MAX_DURATION_DAYS * MICROS_PER_DAY:
+            raise DurationTooLong(
+                f"'{text}' is longer than the longest duration, {MAX_DURATION_DAYS}d (about 270 years)"
+            )
+        return cls(micros, text)
 
     @property
     def days(self) -> float:

@@ -43,6 +43,9 @@ class DuckDBEngine(Engine):
         self.con: Any = duckdb.connect(database)
         run(self.con, "SET TimeZone = 'UTC'")
         run(self.con, "SET enable_progress_bar = false")  # leadscore shows its own progress
+        # a category's points are one sum of its rules, in the reference's order (so the same
+        # doubles): a category of a few thousand rules nests that deep (default limit 1000)
+        run(self.con, "SET max_expression_depth = 100000")
         if threads:
             run(self.con, f"SET threads = {int(threads)}")
         if memory_limit:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from leadscore.durations import MICROS_PER_DAY, MICROS_PER_HOUR, Duration
+from leadscore.durations import MICROS_PER_DAY, MICROS_PER_HOUR, Duration, DurationTooLong
 
 Where = str | int | tuple[str | int, ...]
 
@@ -122,6 +122,10 @@ def _duration(value: Any) -> Duration:
         raise _duration_problem(value)
     try:
         d = Duration.parse(value)
+    except DurationTooLong as exc:
+        raise problem(
+            "duration", str(exc), hint="write a shorter one (a rule without `within` reads events of any age)"
+        ) from None
     except ValueError:
         raise _duration_problem(value) from None
     if d.micros <= 0:

@@ -61,6 +61,29 @@ def iter_raw_leaves(cond: Any, path: Path) -> Iterator[tuple[dict[str, Any], Pat
         yield cond, path
 
 
+# far beyond a real model (practitioners advise 10 to 30 rules); the SQL of a longer one nests
+# deeper than Spark's parser accepts
+MAX_RULES = 500
+MAX_CONDITION_DEPTH = 32  # far beyond any real model; deeper would overflow the SQL builders
+
+
+def condition_depth(cond: Any) -> int:
+    """Levels of all/any/not in a raw condition (counted without recursion)."""
+    deepest = 0
+    stack = [(cond, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if not isinstance(node, dict):
+            continue
+        for comb in ("all", "any"):
+            if comb in node:
+                stack.extend((c, depth + 1) for c in _l(node[comb]))
+        if "not" in node:
+            stack.append((node["not"], depth + 1))
+    return deepest
+
+
 def check_raw(data: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
     return list(_Checker(data, source).run())
 
@@ -110,6 +133,14 @@ class _Checker:
                 first[ident] = path
 
     def _program(self, p: dict[str, Any], ppath: Path) -> Iterator[Diagnostic]:
+        rules = list(iter_raw_rules(p, ppath))
+        if len(rules) > MAX_RULES:
+            yield self.diag(
+                "E204",
+                f"program '{p.get('id')}' has {len(rules)} rules; a program holds at most {MAX_RULES}",
+                rules[MAX_RULES][1],
+                "split it into programs, or fold rules that differ only in a value into one `in:` list",
+            )
         ids: list[tuple[Any, Path]] = []
         for i, g in enumerate(_l(p.get("gates"))):
             if isinstance(g, dict):
@@ -188,6 +219,14 @@ class _Checker:
         return self.diag("E302", msg, path, f"{what}s here: {', '.join(options) or 'none'}", key=key)
 
     def _condition(self, cond: Any, path: Path, events: bool) -> Iterator[Diagnostic]:
+        if (depth := condition_depth(cond)) > MAX_CONDITION_DEPTH:
+            yield self.diag(
+                "E204",
+                f"this condition nests {depth} levels of all/any/not; at most {MAX_CONDITION_DEPTH} are allowed",
+                path,
+                "flatten it: all: and any: take lists of any length",
+            )
+            return
         for leaf, lpath in iter_raw_leaves(cond, path):
             yield from self._leaf(leaf, lpath, events)
 

@@ -13,16 +13,19 @@ Every problem in a model file has a stable code. `tests/model/golden/` pins how 
 code    meaning
 ======  ==========================================================================
 E001    the model file cannot be found or read
-E002    the model file is not UTF-8 text
-E100    YAML syntax error (indentation, a tab, an unclosed bracket or quote, …)
+E002    the model file is not UTF-8 text (at the line and column of the first bad byte)
+E100    YAML syntax error (indentation, a tab, an unclosed bracket or quote, …), or
+        brackets nested thousands of levels deep
 E101    duplicate key in one mapping (every duplicate is reported)
 E102    a key that is a list or a mapping
 E200    the model file is empty
 E201    unknown key, operator or action (with a "did you mean")
 E202    missing required key
 E203    wrong type: text where a number is expected, a list where a mapping is, …
-E204    bad value: out of range, not a duration, not one of the allowed words, keys
-        that exclude each other (two operators in a condition, when and event in a rule)
+E204    bad value: out of range, not a duration (or one longer than 100000d), not one
+        of the allowed words, keys that exclude each other (two operators in a condition,
+        when and event in a rule); a program of more than 500 rules, or a condition
+        nested more than 32 levels deep
 E301    duplicate id (program, trigger, or rule/gate within a program)
 E302    unknown reference: a dimension, program or band name that does not exist
 E303    an operand or segment map that does not fit the field's declared type

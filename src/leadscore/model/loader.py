@@ -37,6 +37,19 @@ class ValidationReport:
 
 
 def validate_text(text: str, file: str, lint: bool = True) -> ValidationReport:
+    try:
+        return _validate_text(text, file, lint)
+    except RecursionError:  # brackets or conditions nested thousands deep
+        diag = Diagnostic(
+            "E100",
+            "the model nests too deeply to read (thousands of levels of brackets or conditions)",
+            Location(file, 1, 1),
+            "a model needs a dozen levels at most; check for a generated or repeated block",
+        )
+        return ValidationReport(file, None, [diag], SourceMap(file))
+
+
+def _validate_text(text: str, file: str, lint: bool) -> ValidationReport:
     doc = load_yaml(text, file)
     diags = list(doc.diagnostics)
     if doc.data is None and not diags:
@@ -106,8 +119,16 @@ def read_model_text(path: str | FsPath) -> str:
     try:
         return p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise LeadscoreError.simple(
-            "E002", f"{p} is not UTF-8 text (byte {exc.start})", "save the model as UTF-8"
+        data = exc.object
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        raise LeadscoreError(
+            Diagnostic(
+                "E002",
+                f"the model is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                Location(str(p), line, column),
+                "save the model as UTF-8",
+            )
         ) from None
     except OSError as exc:
         raise LeadscoreError.simple("E001", f"cannot read {p}: {exc.strerror}") from None

@@ -1,0 +1,53 @@
+"""Models at and past the limits of the format: a clear error at a location, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leadscore.diagnostics import LeadscoreError
+from leadscore.durations import MAX_DURATION_DAYS, Duration, DurationTooLong
+from leadscore.model.loader import read_model_text, validate_text
+
+HEAD = "model: x\nversion: 1\nprograms:\n  - id: main\n    dimensions:\n      fit:\n        categories:\n          c:\n            rules:\n"
+
+
+def _rules(n: int) -> str:
+    return "".join(
+        f"              - {{id: r{i}, when: {{field: a, eq: v{i}}}, points: 1}}\n" for i in range(n)
+    )
+
+
+def test_a_program_holds_at_most_500_rules() -> None:
+    assert validate_text(HEAD + _rules(500), "m.yaml").ok
+    report = validate_text(HEAD + _rules(501), "m.yaml")
+    errors = [d for d in report.diagnostics if d.code == "E204"]
+    assert [d.message for d in errors] == ["program 'main' has 501 rules; a program holds at most 500"]
+    assert errors[0].location is not None
+    assert errors[0].location.line == 10 + 500
+
+
+def test_brackets_nested_thousands_deep_are_one_error() -> None:
+    report = validate_text("a: " + "[" * 5000 + "]" * 5000 + "\n", "m.yaml")
+    assert [d.code for d in report.diagnostics] == ["E100"]
+    assert "nests too deeply" in report.diagnostics[0].message
+
+
+def test_a_model_that_is_not_utf8_is_reported_at_its_byte(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_bytes("model: x\nversion: 1\ndescription: café\n".encode("latin-1"))
+    with pytest.raises(LeadscoreError) as info:
+        read_model_text(path)
+    d = info.value.diagnostics[0]
+    assert (d.code, d.message) == ("E002", "the model is not UTF-8 text (byte 0xe9)")
+    assert d.location is not None
+    assert (d.location.line, d.location.column) == (3, 17)
+
+
+def test_the_longest_duration() -> None:
+    assert Duration.parse(f"{MAX_DURATION_DAYS}d").days == MAX_DURATION_DAYS
+    with pytest.raises(DurationTooLong):
+        Duration.parse(f"{MAX_DURATION_DAYS * 24 + 1}h")
+    with pytest.raises(DurationTooLong):
+        Duration.parse("99999999999d")
