@@ -36,6 +36,9 @@ def _duration(value: str, option: str = "--horizon") -> object:
 
 
 def report_format(fmt: str | None, out: Path | None) -> str:
+    """The report's format; also checks, before any work, that `out` can be written."""
+    if out is not None:
+        _check_folder(out)
     if fmt is not None:
         return fmt
     if out is None:
@@ -88,13 +91,17 @@ def emit(
     return True
 
 
-def _write(out: Path, text: str) -> None:
+def _check_folder(out: Path) -> None:
     if not out.parent.exists():
         raise LeadscoreError.simple(
             "R004",
             f"the folder {out.parent} does not exist",
             "create it first, or write the report elsewhere",
         )
+
+
+def _write(out: Path, text: str) -> None:
+    _check_folder(out)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)  # readers never see half a report
