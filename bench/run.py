@@ -65,6 +65,9 @@ def run_contender(
         raise SystemExit(f"{name} failed (exit {proc.returncode})")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     log(f"  {label:<5} {name:<12} {result['seconds']:8.2f} s   peak {result['peak_rss_bytes'] / 1e9:5.2f} GB")
+    if result.get("imported_during_run"):
+        log(f"        warning: {name} imported inside the timed call (extend contender.PRELOAD): "
+            + ", ".join(result["imported_during_run"]))  # fmt: skip
     return result
 
 
