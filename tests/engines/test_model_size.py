@@ -69,3 +69,19 @@ def test_a_program_of_500_behaviour_rules_on_one_event_type(
     ]
     expected = score_rows(model, CONTACTS, events, AS_OF, rules=True)
     assert_rows_equal(make_runner(engine, request).rows(model, CONTACTS, events, AS_OF), expected)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_regex_counts_at_the_limits(request: pytest.FixtureRequest, engine: str) -> None:
+    contacts = [Contact(f"c{i}", {"s1": "x" * i + "Y"}) for i in range(0, 260, 37)]
+    mdict = single_rule_model({"id": "r0", "when": {"field": "s1", "regex": "x{255}"}, "points": 1})
+    rules = mdict["programs"][0]["dimensions"]["d"]["categories"]["c"]["rules"]
+    rules += [
+        {"id": "r1", "when": {"field": "s1", "regex": "^(?:x{37}){5}"}, "points": 2},
+        {"id": "r2", "when": {"field": "s1", "regex": "(?:(?:x{10}){10}){10}|[W-y]$"}, "points": 4},
+    ]
+    model = model_from_dict(mdict)
+    assert model is not None
+    expected = score_rows(model, contacts, [], AS_OF, rules=True)
+    assert_rows_equal(make_runner(engine, request).rows(model, contacts, [], AS_OF), expected)
+    assert {r["points"] for r in expected} == {4, 6, 7}  # the rules do tell the contacts apart

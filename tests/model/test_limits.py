@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,29 @@ def test_the_longest_duration() -> None:
         Duration.parse(f"{MAX_DURATION_DAYS * 24 + 1}h")
     with pytest.raises(DurationTooLong):
         Duration.parse("99999999999d")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "case_sensitive", "error"),
+    [
+        ("[Z-a]", True, None),  # a range from 'Z' to 'a' as written
+        ("[Z-a]", False, "bad character range z-a once lower-cased"),
+        ("x{255}", True, None),
+        ("x{256}", True, "more than every engine accepts (PostgreSQL stops at 255)"),
+        ("x{2,1000}", True, "more than every engine accepts (PostgreSQL stops at 255)"),
+        ("(?:x{200}){5}", True, None),
+        ("(?:x{200}){6}", True, "repeat 1200 times in all"),
+        ("(?:(?:x{20}){20}){3}", True, "repeat 1200 times in all"),
+        ("(a{5}|b{100}){10}x{255}", True, None),  # the largest branch counts, not the sum
+    ],
+)
+def test_regex_counts_and_ranges_every_engine_accepts(
+    pattern: str, case_sensitive: bool, error: str | None
+) -> None:
+    from leadscore.model.regex import RegexError, check_portable
+
+    if error is None:
+        check_portable(pattern, case_sensitive)
+    else:
+        with pytest.raises(RegexError, match=re.escape(error)):
+            check_portable(pattern, case_sensitive)

@@ -252,12 +252,12 @@ class _Checker:
             kind = contact_field_kind(self.fields, field)
         if op == "regex" and isinstance(operand, str):
             try:
-                check_portable(operand)
+                check_portable(operand, case_sensitive=leaf.get("case_sensitive") is True)
             except RegexError as exc:
                 reason = str(exc)
                 yield self.diag(
                     "E304",
-                    f"regex not portable: {reason}" if "engines" in reason else f"invalid regex: {reason}",
+                    f"regex not portable: {reason}" if "engine" in reason else f"invalid regex: {reason}",
                     opath,
                     exc.hint or "keep to literals, ., [...], groups, | and quantifiers",
                 )

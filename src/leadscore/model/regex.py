@@ -29,11 +29,40 @@ class RegexError(ValueError):
         self.hint = hint
 
 
-def check_portable(pattern: str) -> None:
-    """Raise :class:`RegexError` with a reason when `pattern` leaves the portable subset."""
+MAX_COUNT = 255  # PostgreSQL's largest {n,m}
+MAX_NESTED_COUNT = 1000  # RE2's largest product of nested counts, (?:x{200}){5}
+
+
+def check_portable(pattern: str, case_sensitive: bool = True) -> None:
+    """Raise :class:`RegexError` with a reason when `pattern` leaves the portable subset.
+
+    A case-insensitive pattern is matched lower-cased (SPEC §3a), so that form is checked too:
+    `[Z-a]` is a range, `[z-a]` is not."""
+    _scan(pattern)
+    _compiles(pattern, "")
+    if not case_sensitive and (lowered := lower_pattern(pattern)) != pattern:
+        _compiles(lowered, " once lower-cased, as case-insensitive matching does")
+
+
+def _compiles(pattern: str, when: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise RegexError(
+            f"{exc.msg}{when}",
+            "write both ends of a range in the same case, e.g. [a-z], or set case_sensitive: true"
+            if when
+            else None,
+        ) from None
+
+
+def _scan(pattern: str) -> None:
     i, n = 0, len(pattern)
     depth = 0
     prev_quantifiable = False
+    # the largest product of counted repeats inside each open group, and of the last atom
+    inner: list[int] = [1]
+    atom = 1
     while i < n:
         c = pattern[i]
         if c == "\\":
@@ -43,10 +72,12 @@ def check_portable(pattern: str) -> None:
             _check_escape(e)
             i += 2
             prev_quantifiable = True
+            atom = 1
             continue
         if c == "[":
             i = _skip_class(pattern, i)
             prev_quantifiable = True
+            atom = 1
             continue
         if c == "(":
             if pattern.startswith("(?", i):
@@ -56,12 +87,15 @@ def check_portable(pattern: str) -> None:
             else:
                 i += 1
             depth += 1
+            inner.append(1)
             prev_quantifiable = False
             continue
         if c == ")":
             if depth == 0:
                 raise RegexError("unbalanced ')'")
             depth -= 1
+            atom = inner.pop()
+            inner[-1] = max(inner[-1], atom)
             i += 1
             prev_quantifiable = True
             continue
@@ -83,6 +117,20 @@ def check_portable(pattern: str) -> None:
                 raise RegexError("'{' quantifier has nothing to repeat")
             if m.group(3) and int(m.group(3)) < int(m.group(1)):
                 raise RegexError(f"quantifier {m.group(0)} has its maximum below its minimum")
+            count = max(int(m.group(1)), int(m.group(3) or 0))
+            if count > MAX_COUNT:
+                raise RegexError(
+                    f"quantifier {m.group(0)} repeats more than every engine accepts (PostgreSQL stops at {MAX_COUNT})",
+                    f"repeat at most {MAX_COUNT} times, or test the length another way",
+                )
+            atom *= count
+            if atom > MAX_NESTED_COUNT:
+                raise RegexError(
+                    f"nested quantifiers repeat {atom} times in all, more than every engine accepts "
+                    f"(RE2 in DuckDB stops at {MAX_NESTED_COUNT})",
+                    f"keep the product of nested counts at {MAX_NESTED_COUNT} or below",
+                )
+            inner[-1] = max(inner[-1], atom)
             i += len(m.group(0))
             if i < n and pattern[i] == "?":
                 i += 1
@@ -95,13 +143,10 @@ def check_portable(pattern: str) -> None:
         if c == "]":
             raise RegexError("a literal ']' must be escaped as '\\]'")
         prev_quantifiable = c not in "|^$"
+        atom = 1
         i += 1
     if depth:
         raise RegexError("unbalanced '('")
-    try:
-        re.compile(pattern)
-    except re.error as exc:  # pragma: no cover - the scanner above catches these first
-        raise RegexError(str(exc)) from None
 
 
 def _group_error(rest: str) -> RegexError:
