@@ -365,3 +365,48 @@ def test_a_truncated_parquet_file_is_a_user_error(tmp_path: Path) -> None:
         _load_bytes(tmp_path, "c.parquet", data[: len(data) // 2])
     assert info.value.diagnostics[0].code == "D008"
     assert "No magic bytes" in info.value.diagnostics[0].message
+
+
+def test_columns_differing_only_in_case_are_refused_where_they_are_read(tmp_path: Path) -> None:
+    # the engines compare column names without case: DuckDB would read the second as tier_1
+    for name, write in [
+        ("c.csv", lambda p: p.write_text("contact_id,Tier,tier\nc1,gold,x\n", encoding="utf-8")),
+        (
+            "c.parquet",
+            lambda p: pq.write_table(pa.table({"contact_id": ["c1"], "Tier": ["gold"], "tier": ["x"]}), p),
+        ),
+        (
+            "c.jsonl",
+            lambda p: p.write_text('{"contact_id": "c1", "Tier": "gold", "tier": "x"}\n', encoding="utf-8"),
+        ),
+    ]:
+        write(tmp_path / name)
+        with pytest.raises(LeadscoreError) as info:
+            load_inputs(duckdb.connect(), tmp_path / name, None, SPEC, PROPS)
+        assert info.value.diagnostics[0].code == "D004"
+        assert "differ only in letter case: Tier/tier" in info.value.diagnostics[0].message
+    # in the events only the columns leadscore reads matter: a clash among others is harmless
+    (tmp_path / "ok.csv").write_text("contact_id\nc1\n", encoding="utf-8")
+    events = pa.table({"event_id": ["e1"], "contact_id": ["c1"], "type": ["x"], "timestamp": ["2026-01-01"],
+                       "Note": ["a"], "note": ["b"], "url": ["/u"]})  # fmt: skip
+    pq.write_table(events, tmp_path / "e.parquet")
+    con = duckdb.connect()
+    load_inputs(con, tmp_path / "ok.csv", tmp_path / "e.parquet", SPEC, PROPS)
+    assert rows(con, "SELECT url FROM events") == [("/u",)]
+    pq.write_table(events.rename_columns([*events.column_names[:6], "URL"]), tmp_path / "e2.parquet")
+    pq.write_table(events.append_column("URL", pa.array(["/x"])), tmp_path / "e3.parquet")
+    with pytest.raises(LeadscoreError) as info:
+        load_inputs(duckdb.connect(), tmp_path / "ok.csv", tmp_path / "e3.parquet", SPEC, PROPS)
+    assert "URL/url" in info.value.diagnostics[0].message
+    # a column named like a field in other case is not that field: the field is missing
+    con = duckdb.connect()
+    report = load_inputs(con, tmp_path / "ok.csv", tmp_path / "e2.parquet", SPEC, PROPS)
+    assert rows(con, "SELECT url FROM events") == [(None,)]
+    assert "url" in report.files[1].missing_columns
+
+
+def test_a_contact_column_in_other_case_than_the_field_is_not_the_field(tmp_path: Path) -> None:
+    con, report = load(tmp_path, "contact_id,Country\nc1,PL\n", None)
+    assert rows(con, "SELECT country FROM contacts") == [(None,)]
+    assert "country" in report.files[0].missing_columns
+    assert "Country" not in [r[0] for r in rows(con, "DESCRIBE SELECT * FROM contacts")]

@@ -78,3 +78,18 @@ def test_regex_counts_and_ranges_every_engine_accepts(
     else:
         with pytest.raises(RegexError, match=re.escape(error)):
             check_portable(pattern, case_sensitive)
+
+
+def test_names_differing_only_in_case_are_one_name_to_the_engines() -> None:
+    text = HEAD.replace("programs:", "fields:\n  Tier: string\nprograms:") + (
+        "              - {id: a, when: {field: tier, eq: gold}, points: 1}\n"
+        "              - {id: b, event: x, where: {field: Order, eq: '1'}, points: 1}\n"
+        "              - {id: c, event: x, where: {field: order, eq: '1'}, points: 1}\n"
+        "              - {id: d, when: {field: TIER, eq: x}, points: 1}\n"
+    )
+    errors = [d for d in validate_text(text, "m.yaml").diagnostics if d.code == "E204"]
+    assert [d.message for d in errors] == [
+        "contact fields 'Tier' and 'tier' differ only in letter case",
+        "event properties 'Order' and 'order' differ only in letter case",
+        "contact fields 'Tier' and 'TIER' differ only in letter case",
+    ]

@@ -109,7 +109,10 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
         else:
             report.missing_columns.append(name)
             select.append(f"CAST(NULL AS {t.sql_types[kind]}) AS {t.q(name)}")
-    others = [c for c in cols if c not in spec.fields and c != "contact_id"]
+    # a column named like a field but in other letter case ('tier' for the field 'Tier') is not
+    # that field (the field is missing), and is left out so the engine cannot take one for the other
+    folded = {f.casefold() for f in spec.fields}
+    others = [c for c in cols if c not in spec.fields and c != "contact_id" and c.casefold() not in folded]
     select += [f"{t.text_value(c, cols[c], c in plain)} AS {t.q(c)}" for c in others if cols[c] != "struct"]
     line = raw.line or "CAST(NULL AS BIGINT)"
     staged = (

@@ -115,6 +115,42 @@ class _Checker:
             if isinstance(p, dict):
                 yield from self._program(p, ("programs", i))
         yield from self._triggers(programs, triggers)
+        yield from self._case_clashes(programs)
+
+    def _case_clashes(self, programs: list[Any]) -> Iterator[Diagnostic]:
+        """Contact fields (or event properties) whose names differ only in letter case: every
+        engine compares column names without case, so a file cannot hold both apart."""
+        names: dict[bool, list[tuple[str, Path]]] = {False: [], True: []}
+        names[False] += [(str(k), ("fields", k)) for k in _d(self.data.get("fields"))]
+        for i, p in enumerate(programs):
+            if not isinstance(p, dict):
+                continue
+            ppath: Path = ("programs", i)
+            conds: list[tuple[Any, Path, bool]] = [(p.get("applies_to"), (*ppath, "applies_to"), False)]
+            conds += [(g.get("when"), (*ppath, "gates", j, "when"), False)
+                      for j, g in enumerate(_l(p.get("gates"))) if isinstance(g, dict)]  # fmt: skip
+            for rule, rpath in iter_raw_rules(p, ppath):
+                events = "event" in rule
+                conds.append(
+                    (rule.get("where" if events else "when"), (*rpath, "where" if events else "when"), events)
+                )
+            for cond, cpath, events in conds:
+                names[events] += [
+                    (str(leaf["field"]), (*lpath, "field")) for leaf, lpath in iter_raw_leaves(cond, cpath)
+                ]
+        for events, found in names.items():
+            first: dict[str, str] = {}
+            for name, path in found:
+                other = first.setdefault(name.casefold(), name)
+                if other != name:
+                    what = "event properties" if events else "contact fields"
+                    yield self.diag(
+                        "E204",
+                        f"{what} '{other}' and '{name}' differ only in letter case",
+                        path,
+                        "use one spelling: the engines compare column names without case, so no file can hold both",
+                        key=path[0] == "fields",
+                    )
 
     def _duplicates(self, what: str, items: list[tuple[Any, Path]]) -> Iterator[Diagnostic]:
         first: dict[str, Path] = {}
