@@ -235,6 +235,21 @@ def test_spark_reports_bad_rows_by_id_where_lines_are_unknown(files: Path, spark
     ]
 
 
+def test_spark_refuses_columns_differing_only_in_case(files: Path, spark_session: Any) -> None:
+    # Spark, like DuckDB, compares column names without case: a rule on 'industry' could read
+    # 'Industry'; the file is refused as on the embedded engine (D004)
+    (files / "clash.csv").write_text("contact_id,Industry,industry\nc1,SaaS,finance\n", encoding="utf-8")
+    pq.write_table(
+        pa.table({"contact_id": ["c1"], "Industry": ["a"], "industry": ["b"]}), files / "clash.parquet"
+    )
+    for name in ("clash.csv", "clash.parquet"):
+        with pytest.raises(LeadscoreError) as info:
+            Application().score(MODEL, files / name, files / "events.csv", AS_OF, files / "o.csv",
+                                engine=EngineOptions("spark"))  # fmt: skip
+        assert info.value.diagnostics[0].code == "D004"
+        assert "Industry/industry" in info.value.diagnostics[0].message
+
+
 def test_engine_errors_are_user_errors(files: Path) -> None:
     app = Application()
     with pytest.raises(LeadscoreError) as info:

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from leadscore.data.column_names import check_case_clashes, parquet_names
 from leadscore.data.formats import Format, check_input, detect_format
 from leadscore.data.normalize import (
     ContactSpec,
@@ -137,31 +138,6 @@ def _parquet_columns(con: Any, rel: str, path: Path) -> dict[str, str]:
         ) from None
 
 
-def check_case_clashes(path: Path, names: list[str], wanted: set[str] | None) -> None:
-    """Columns whose names differ only in letter case (`Tier`, `tier`) are one column to the
-    engines, which compare names without case (DuckDB reads the second as `tier_1`): refuse a
-    file where such a pair holds a column leadscore reads, rather than read the wrong one."""
-    groups: dict[str, list[str]] = {}
-    for n in dict.fromkeys(names):
-        groups.setdefault(n.casefold(), []).append(n)
-    clashes = [
-        "/".join(sorted(g)) for g in groups.values() if len(g) > 1 and (wanted is None or wanted & set(g))
-    ]
-    if clashes:
-        raise LeadscoreError.simple(
-            "D004",
-            f"{path}: column names differ only in letter case: {', '.join(clashes)}",
-            "rename one of each pair; the engines compare column names without case",
-        )
-
-
-def _parquet_names(path: Path) -> list[str]:
-    import pyarrow.parquet as pq
-
-    parts = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    return [n for part in parts for n in pq.read_schema(part).names]
-
-
 def stage_file(
     con: Any, path: Path, name: str, wanted: set[str] | None, need_props: set[str], required: set[str]
 ) -> list[BadRow]:
@@ -173,7 +149,7 @@ def stage_file(
         rel = f"read_parquet({_lit(source)}, file_row_number = true, union_by_name = true)"
         types = _parquet_columns(con, rel, path)
         if len({n.casefold() for n in types}) < len(types) or any(_renamed(n, types) for n in types):
-            check_case_clashes(path, _parquet_names(path), wanted)
+            check_case_clashes(path, parquet_names(path), wanted)
         missing_props = need_props - types.keys()
         if duckdb_category(types.get(PROPERTIES, "")) == "text" and missing_props:
             table = con.sql(

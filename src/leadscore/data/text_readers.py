@@ -124,7 +124,7 @@ def sniff_delimiter(path: Path) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _header(path: Path, delimiter: str) -> list[str]:
+def csv_header(path: Path, delimiter: str) -> list[str]:
     with _open_text(path) as f:
         row = next(csv.reader(f, delimiter=delimiter), None)
     if not row:
@@ -150,7 +150,7 @@ def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> Tex
     import pyarrow.csv as pacsv
 
     delim = delimiter or sniff_delimiter(path)
-    names = _header(path, delim)
+    names = csv_header(path, delim)
     keep = [n for n in names if wanted is None or n in wanted]
     invalid: list[Any] = []
 

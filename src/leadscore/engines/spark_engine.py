@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from leadscore.data.column_names import check_case_clashes, parquet_names
 from leadscore.data.formats import Format, detect_format
 from leadscore.data.normalize import (
     ContactSpec,
@@ -24,7 +25,7 @@ from leadscore.data.normalize import (
 )
 from leadscore.data.report import LoadReport
 from leadscore.data.sqltyping import SparkTyping, Typing
-from leadscore.data.text_readers import sniff_delimiter
+from leadscore.data.text_readers import csv_header, sniff_delimiter
 from leadscore.diagnostics import LeadscoreError
 from leadscore.engines.base import Engine, Step
 from leadscore.sql.dialects import SparkDialect
@@ -161,6 +162,7 @@ class SparkEngine(Engine):
         line: str | None = None
         corrupt: str | None = None
         if fmt is Format.PARQUET:
+            check_case_clashes(path, parquet_names(path), wanted)
             df = self.spark.read.parquet(location)
             df = df.select(
                 "*",
@@ -176,6 +178,7 @@ class SparkEngine(Engine):
                 else [path]
             )
             delimiter = sniff_delimiter(first[0])
+            check_case_clashes(path, csv_header(first[0], delimiter), wanted)
             header = self.spark.read.options(header=True, sep=delimiter).csv(location).columns
             schema = StructType(
                 [*(StructField(c, StringType()) for c in header), StructField(CORRUPT, StringType())]

@@ -1,0 +1,32 @@
+"""Column names as the engines see them: compared without letter case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leadscore.diagnostics import LeadscoreError
+
+
+def check_case_clashes(path: Path, names: list[str], wanted: set[str] | None) -> None:
+    """Columns whose names differ only in letter case (`Tier`, `tier`) are one column to the
+    engines, which compare names without case (DuckDB reads the second as `tier_1`): refuse a
+    file where such a pair holds a column leadscore reads, rather than read the wrong one."""
+    groups: dict[str, list[str]] = {}
+    for n in dict.fromkeys(names):
+        groups.setdefault(n.casefold(), []).append(n)
+    clashes = [
+        "/".join(sorted(g)) for g in groups.values() if len(g) > 1 and (wanted is None or wanted & set(g))
+    ]
+    if clashes:
+        raise LeadscoreError.simple(
+            "D004",
+            f"{path}: column names differ only in letter case: {', '.join(clashes)}",
+            "rename one of each pair; the engines compare column names without case",
+        )
+
+
+def parquet_names(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    parts = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    return [n for part in parts for n in pq.read_schema(part).names]
