@@ -410,3 +410,25 @@ def test_a_contact_column_in_other_case_than_the_field_is_not_the_field(tmp_path
     assert rows(con, "SELECT country FROM contacts") == [(None,)]
     assert "country" in report.files[0].missing_columns
     assert "Country" not in [r[0] for r in rows(con, "DESCRIBE SELECT * FROM contacts")]
+
+
+def test_whole_numbers_beyond_64_bits_are_bad_rows_not_errors(tmp_path: Path) -> None:
+    table = pa.table({"contact_id": ["c1", "c2", "c3", "c4"], "employees": [1e30, 50.0, -9.3e18, 2.5]})
+    pq.write_table(table, tmp_path / "c.parquet")
+    con = duckdb.connect()
+    report = load_inputs(con, tmp_path / "c.parquet", None, SPEC, PROPS)
+    assert rows(con, "SELECT contact_id, employees FROM contacts") == [("c2", 50)]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (1, "employees: 1e+30 is a whole number beyond 64 bits (more than 9.2e18 from zero)"),
+        (3, "employees: -9.3e+18 is a whole number beyond 64 bits (more than 9.2e18 from zero)"),
+        (4, "employees: 2.5 is not a whole number"),
+    ]
+    con, report = load(tmp_path, "contact_id,employees\nc1,99999999999999999999\nc2,-12\nc3,x\n", None)
+    assert rows(con, "SELECT contact_id, employees FROM contacts") == [("c2", -12)]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (
+            2,
+            "employees: '99999999999999999999' is a whole number beyond 64 bits (more than 9.2e18 from zero)",
+        ),
+        (4, "employees: 'x' is not a whole number"),
+    ]

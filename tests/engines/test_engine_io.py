@@ -250,6 +250,29 @@ def test_spark_refuses_columns_differing_only_in_case(files: Path, spark_session
         assert "Industry/industry" in info.value.diagnostics[0].message
 
 
+@pytest.mark.parametrize("engine", ["postgres", "spark"])
+def test_whole_numbers_beyond_64_bits_are_bad_rows_on_every_engine(
+    files: Path, engine: str, request: Any
+) -> None:
+    # a double column read into an integer field: 1e30 is whole but no 64-bit integer (Spark's
+    # floor() of it overflowed, DuckDB's and PostgreSQL's casts did)
+    request.getfixturevalue("pg_dsn" if engine == "postgres" else "spark_session")
+    table = pa.table({"contact_id": ["c1", "c2", "c3"], "employees": [1e30, 200.0, 2.5]})
+    pq.write_table(table, files / "wide.parquet")
+    options = (
+        EngineOptions(engine, request.getfixturevalue("pg_dsn"))
+        if engine == "postgres"
+        else EngineOptions(engine)
+    )
+    result = Application().score(MODEL, files / "wide.parquet", files / "events.csv", AS_OF, files / "o.jsonl",
+                                 engine=options)  # fmt: skip
+    assert sorted(rows_of(files / "o.jsonl")) == [("c2", "main")]
+    reasons = [b.reason for f in result.report.files for b in f.bad if f.kind == "contacts"]
+    assert len(reasons) == 2
+    assert "beyond 64 bits" in reasons[0] or "beyond 64 bits" in reasons[1]
+    assert any(r.endswith("is not a whole number") for r in reasons)
+
+
 def test_engine_errors_are_user_errors(files: Path) -> None:
     app = Application()
     with pytest.raises(LeadscoreError) as info:

@@ -14,6 +14,11 @@ from typing import ClassVar
 
 INTEGER_TEXT = r"^[+-]?[0-9]+(\.0*)?$"
 NUMBER_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# SQL text literals of the reasons an integer field gives (the value goes between them)
+_COLON, _COLON_QUOTE = "': '", "': '''"
+_NOT_WHOLE, _QUOTE_NOT_WHOLE = "' is not a whole number'", "''' is not a whole number'"
+_TOO_LARGE = "' is a whole number beyond 64 bits (more than 9.2e18 from zero)'"
+_QUOTE_TOO_LARGE = "''" + _TOO_LARGE
 INSTANT_TEXT = (
     r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
     r"\s*(Z|z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)?$"
@@ -65,6 +70,10 @@ class Typing:
     def finite(self, expr: str) -> str:
         return f"isfinite(CAST({expr} AS DOUBLE))"
 
+    def whole(self, expr: str) -> str:
+        """A finite number without a fraction (of any size)."""
+        return f"{expr} = floor({expr})"
+
     def parse_instant(self, text: str) -> str:
         """An ISO 8601 text as a UTC timestamp; NULL when it is not a valid instant."""
         return f"TRY_CAST({text} AS TIMESTAMPTZ)"
@@ -113,13 +122,23 @@ class Typing:
             if category == "integer":
                 return Typed(f"CAST({c} AS BIGINT)", "FALSE", "NULL")
             if category in ("float", "decimal"):
-                ok = f"({self.finite(c)} AND {c} = floor({c}))"
-                why = self.concat(label, "': '", self.cast_text(c), "' is not a whole number'")
+                whole = f"({self.finite(c)} AND {self.whole(c)})"
+                # a whole number beyond 64 bits (1e30) cannot be cast: a bad row, not an error
+                ok = f"({whole} AND {c} >= -9223372036854775808.0 AND {c} < 9223372036854775808.0)"
+                shown = self.cast_text(c)
+                why = (
+                    f"CASE WHEN {whole} THEN {self.concat(label, _COLON, shown, _TOO_LARGE)} "
+                    f"ELSE {self.concat(label, _COLON, shown, _NOT_WHOLE)} END"
+                )
                 return Typed(
                     f"CASE WHEN {ok} THEN CAST({c} AS BIGINT) END", f"({c} IS NOT NULL AND NOT {ok})", why
                 )
-            expr = f"CASE WHEN {self.regex_full(text, INTEGER_TEXT)} THEN {self.parse_bigint(text)} END"
-            why = self.concat(label, "': '''", text, "''' is not a whole number'")
+            shape = self.regex_full(text, INTEGER_TEXT)
+            expr = f"CASE WHEN {shape} THEN {self.parse_bigint(text)} END"
+            why = (
+                f"CASE WHEN {shape} THEN {self.concat(label, _COLON_QUOTE, text, _QUOTE_TOO_LARGE)} "
+                f"ELSE {self.concat(label, _COLON_QUOTE, text, _QUOTE_NOT_WHOLE)} END"
+            )
             return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
         if kind == "number":
             if category in NUMERIC_CATEGORIES:
@@ -258,6 +277,10 @@ class SparkTyping(Typing):
     def finite(self, expr: str) -> str:
         d = f"CAST({expr} AS DOUBLE)"
         return f"(NOT isnan({d}) AND abs({d}) < double('Infinity'))"
+
+    def whole(self, expr: str) -> str:
+        # Spark's floor() of a double is a 64-bit integer, which overflows past 9.2e18
+        return f"{expr} % 1 = 0"
 
     def parse_instant(self, text: str) -> str:
         # Spark needs the seconds: 10:00Z → 10:00:00Z
