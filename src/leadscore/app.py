@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
+from leadscore.data.damage import reading
 from leadscore.model.loader import LoadedModel, ValidationReport, load_model, validate_file
 from leadscore.output.columns import layout
 from leadscore.output.writers import output_format
@@ -106,9 +107,10 @@ class Application:
         late_duplicates: bool = False,
         planned: Planned | None = None,
     ) -> Session:
-        return Session.open(
-            load_model(model_path), inputs, engine, self.progress.step, strict, late_duplicates, planned
-        )
+        with reading([inputs.contacts, inputs.events]):
+            return Session.open(
+                load_model(model_path), inputs, engine, self.progress.step, strict, late_duplicates, planned
+            )
 
     def score(
         self,
@@ -134,7 +136,8 @@ class Application:
         )
         try:
             self.progress.step(f"scoring on {engine.engine}")
-            n = session.score(as_of, rules, out, out_table)
+            with reading([inputs.contacts, inputs.events]):
+                n = session.score(as_of, rules, out, out_table)
             return ScoreResult(
                 rows=n,
                 contacts=session.report.files[0].loaded,
@@ -215,7 +218,8 @@ class Application:
         inputs = Inputs(contacts=contacts, events=events)
         session = self.open(model_path, inputs, late_duplicates=True, planned=planned)
         try:
-            return evaluate(session, request, self.progress.step)
+            with reading([contacts, events]):
+                return evaluate(session, request, self.progress.step)
         finally:
             session.close()
             self.progress.done()

@@ -1,0 +1,51 @@
+"""Tell a damaged Parquet file from a failure of leadscore's own.
+
+A Parquet file whose footer is whole but whose data pages are damaged passes every check at
+load and fails only when an engine decodes the page, with the engine's message. When a run fails
+that way, each Parquet input is read through once with pyarrow: if one cannot be read, the
+failure is the file's (D008, exit code 2), not a bug to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from leadscore.diagnostics import LeadscoreError
+
+
+def damaged_parquet(paths: list[Path | None]) -> LeadscoreError | None:
+    """The error for the first Parquet input that cannot be read to its end, or None."""
+    import pyarrow.parquet as pq
+
+    for path in paths:
+        if path is None or not (path.is_dir() or path.suffix.lower() in (".parquet", ".pq")):
+            continue
+        parts = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+        for part in parts:
+            try:
+                pf = pq.ParquetFile(part)
+                for i in range(pf.num_row_groups):
+                    pf.read_row_group(i)  # one row group at a time: memory stays bounded
+            except Exception as exc:  # pyarrow raises several kinds for damaged pages
+                return LeadscoreError.simple(
+                    "D008",
+                    f"{part} cannot be read: a data page is damaged ({str(exc).splitlines()[0]})",
+                    "export the file again; nothing was scored",
+                )
+    return None
+
+
+@contextmanager
+def reading(paths: list[Path | None]) -> Iterator[None]:
+    """Run a step that reads `paths`; a failure that a damaged Parquet input explains becomes D008."""
+    try:
+        yield
+    except (LeadscoreError, KeyboardInterrupt):
+        raise
+    except Exception:
+        damage = damaged_parquet(paths)
+        if damage is not None:
+            raise damage from None
+        raise
