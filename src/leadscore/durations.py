@@ -87,7 +87,7 @@ def parse_instant(text: str) -> int:
     """
     m = _INSTANT.match(text.strip())
     if not m:
-        raise ValueError(f"'{text}' is not an ISO 8601 timestamp such as 2026-01-01T09:30:00Z")
+        raise ValueError(f"'{text}' is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)")
     year, month, day, hh, mm, ss, frac, tz = m.groups()
     try:
         dt = datetime(int(year), int(month), int(day), int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=UTC)

@@ -231,7 +231,7 @@ def test_spark_reports_bad_rows_by_id_where_lines_are_unknown(files: Path, spark
     reasons = sorted(b.reason for f in result.report.files for b in f.bad)
     assert reasons == [
         "contact_id 'c2': employees: 'abc' is not a whole number",
-        "event_id 'e6': timestamp: 'not-a-date' is not an ISO 8601 timestamp such as 2026-01-01T09:30:00Z",
+        "event_id 'e6': timestamp: 'not-a-date' is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)",
     ]
 
 

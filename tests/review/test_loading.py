@@ -42,7 +42,7 @@ def test_outcomes_are_typed_and_bad_rows_reported_with_lines(tmp_path: Path) -> 
     assert [(b.line, b.reason) for b in report.bad] == [
         (4, "outcome: 'closed' is not one of sal, sql, opportunity, won, lost, disqualified"),
         (5, "contact_id is empty"),
-        (6, "timestamp: 'yesterday' is not an ISO 8601 timestamp such as 2026-01-01T09:30:00Z"),
+        (6, "timestamp: 'yesterday' is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"),
         (7, "value: 'abc' is not a number"),
         (11, "outcome is empty"),  # c7's reason spans lines 9-10
     ]

@@ -179,7 +179,10 @@ class Typing:
         text = self.text_value(col, category)
         expr = f"CASE WHEN {self.regex_full(text, INSTANT_TEXT)} THEN {self.micros(self.parse_instant(text))} END"
         why = self.concat(
-            self.lit(col), "': '''", text, "''' is not an ISO 8601 timestamp such as 2026-01-01T09:30:00Z'"
+            self.lit(col),
+            "': '''",
+            text,
+            "''' is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)'",
         )
         return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
 
