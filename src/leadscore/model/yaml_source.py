@@ -250,6 +250,17 @@ def syntax_diagnostic(exc: Any, text: str, file: str) -> Diagnostic:
             at(cmark),
             "write a space after the colon (points: 10, not points:10), or quote text that spans lines",
         )
+    found = problem.rsplit("found ", 1)[-1] if "found " in problem else ""
+    if "undefined alias" in problem:
+        found = "*"
+    if found.strip("'") and found.strip("'")[0] in "?*&!|>%@`":
+        char = found.strip("'")[0]
+        return Diagnostic(
+            "E100",
+            f"YAML syntax: {problem}",
+            at(pmark or cmark),
+            f"a value that starts with '{char}' means something else to YAML: quote it, e.g. \"{char}...\"",
+        )
     return Diagnostic(
         "E100",
         f"YAML syntax: {problem}",
