@@ -52,7 +52,10 @@ def start_session(
             "S001", "the spark engine needs the pyspark package", INSTALL_HINT
         ) from None
     log4j = Path(__file__).with_name("spark-log4j2.properties")
-    quiet = {"spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile=file:{log4j}"}
+    # a larger thread stack: Spark's SQL parser and analyser recurse once per term of an
+    # expression, and a model near its size limit (500 rules reading one event type) overflowed
+    # the default stack now and then (StackOverflowError)
+    quiet = {"spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile=file:{log4j} -Xss16m"}
     builder = SparkSession.builder.master(master).appName(app_name)
     for k, v in {**SESSION_CONF, **quiet, **(conf or {})}.items():
         builder = builder.config(k, v)
