@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from leadscore.data.formats import parquet_parts
 from leadscore.diagnostics import LeadscoreError
 
 
@@ -28,5 +29,4 @@ def check_case_clashes(path: Path, names: list[str], wanted: set[str] | None) ->
 def parquet_names(path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
-    parts = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    return [n for part in parts for n in pq.read_schema(part).names]
+    return [n for part in parquet_parts(path) for n in pq.read_schema(part).names]

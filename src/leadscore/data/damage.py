@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from leadscore.data.formats import parquet_parts
 from leadscore.diagnostics import LeadscoreError
 
 
@@ -20,10 +21,7 @@ def damaged_parquet(paths: list[Path | None]) -> LeadscoreError | None:
     import pyarrow.parquet as pq
 
     for path in paths:
-        if path is None or not (path.is_dir() or path.suffix.lower() in (".parquet", ".pq")):
-            continue
-        parts = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-        for part in parts:
+        for part in parquet_parts(path) if path is not None else []:
             try:
                 pf = pq.ParquetFile(part)
                 for i in range(pf.num_row_groups):

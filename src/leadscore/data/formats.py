@@ -57,3 +57,11 @@ def check_input(path: Path, what: str) -> Path:
             "D001", f"{what} file not found: {path}", f"check the path given for --{what}"
         )
     return path
+
+
+def parquet_parts(path: Path) -> list[Path]:
+    """The Parquet files behind an input: the file itself, or a folder's `.parquet` parts; none
+    for an input of another format (never an error: for checks made after a file was read)."""
+    if path.is_dir():
+        return sorted(path.glob("*.parquet"))
+    return [path] if path.suffix.lower() in (".parquet", ".pq") else []

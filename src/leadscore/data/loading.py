@@ -148,7 +148,7 @@ def stage_file(
         source = str(path / "*.parquet") if path.is_dir() else str(path)
         rel = f"read_parquet({_lit(source)}, file_row_number = true, union_by_name = true)"
         types = _parquet_columns(con, rel, path)
-        if len({n.casefold() for n in types}) < len(types) or any(_renamed(n, types) for n in types):
+        if any(_renamed(n, types) for n in types):  # DuckDB never shows two names alike
             check_case_clashes(path, parquet_names(path), wanted)
         missing_props = need_props - types.keys()
         if duckdb_category(types.get(PROPERTIES, "")) == "text" and missing_props:

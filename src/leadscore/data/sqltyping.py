@@ -14,11 +14,8 @@ from typing import ClassVar
 
 INTEGER_TEXT = r"^[+-]?[0-9]+(\.0*)?$"
 NUMBER_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-# SQL text literals of the reasons an integer field gives (the value goes between them)
-_COLON, _COLON_QUOTE = "': '", "': '''"
-_NOT_WHOLE, _QUOTE_NOT_WHOLE = "' is not a whole number'", "''' is not a whole number'"
-_TOO_LARGE = "' is a whole number beyond 64 bits (more than 9.2e18 from zero)'"
-_QUOTE_TOO_LARGE = "''" + _TOO_LARGE
+NOT_WHOLE = "is not a whole number"
+TOO_LARGE = "is a whole number beyond 64 bits (more than 9.2e18 from zero)"
 INSTANT_TEXT = (
     r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
     r"\s*(Z|z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)?$"
@@ -85,6 +82,11 @@ class Typing:
     def concat(self, *parts: str) -> str:
         return "(" + " || ".join(parts) + ")"
 
+    def says(self, col: str, value: str, what: str, quoted: bool = True) -> str:
+        """The reason `<col>: '<value>' <what>` of a bad row, as SQL (`value` is SQL text)."""
+        q = "''" if quoted else ""
+        return self.concat(self.lit(col), f"': {q}'", value, f"'{q} {what}'")
+
     def reason_head(self, expr: str) -> str:
         return f"split_part({expr}, ':', 1)"
 
@@ -115,7 +117,6 @@ class Typing:
     def typed(self, col: str, category: str, kind: str, never_empty: bool = False) -> Typed:
         c = self.q(col)
         text = self.text_value(col, category, never_empty)
-        label = self.lit(col)
         if kind in ("string", "text"):
             return Typed(text, "FALSE", "NULL")
         if kind == "integer":
@@ -127,18 +128,15 @@ class Typing:
                 ok = f"({whole} AND {c} >= -9223372036854775808.0 AND {c} < 9223372036854775808.0)"
                 shown = self.cast_text(c)
                 why = (
-                    f"CASE WHEN {whole} THEN {self.concat(label, _COLON, shown, _TOO_LARGE)} "
-                    f"ELSE {self.concat(label, _COLON, shown, _NOT_WHOLE)} END"
+                    f"CASE WHEN {whole} THEN {self.says(col, shown, TOO_LARGE, quoted=False)} "
+                    f"ELSE {self.says(col, shown, NOT_WHOLE, quoted=False)} END"
                 )
                 return Typed(
                     f"CASE WHEN {ok} THEN CAST({c} AS BIGINT) END", f"({c} IS NOT NULL AND NOT {ok})", why
                 )
             shape = self.regex_full(text, INTEGER_TEXT)
             expr = f"CASE WHEN {shape} THEN {self.parse_bigint(text)} END"
-            why = (
-                f"CASE WHEN {shape} THEN {self.concat(label, _COLON_QUOTE, text, _QUOTE_TOO_LARGE)} "
-                f"ELSE {self.concat(label, _COLON_QUOTE, text, _QUOTE_NOT_WHOLE)} END"
-            )
+            why = f"CASE WHEN {shape} THEN {self.says(col, text, TOO_LARGE)} ELSE {self.says(col, text, NOT_WHOLE)} END"
             return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
         if kind == "number":
             if category in NUMERIC_CATEGORIES:
@@ -146,13 +144,13 @@ class Typing:
                 return Typed(
                     f"CASE WHEN {ok} THEN CAST({c} AS {self.sql_types['number']}) END",
                     f"({c} IS NOT NULL AND NOT {ok})",
-                    self.concat(label, "': not a finite number'"),
+                    self.concat(self.lit(col), "': not a finite number'"),
                 )
             expr = f"CASE WHEN {self.regex_full(text, NUMBER_TEXT)} THEN {self.parse_double(text)} END"
             return Typed(
                 expr,
                 f"({text} IS NOT NULL AND ({expr}) IS NULL)",
-                self.concat(label, "': '''", text, "''' is not a number'"),
+                self.says(col, text, "is not a number"),
             )
         if kind == "boolean":
             if category == "boolean":
@@ -162,7 +160,7 @@ class Typing:
             return Typed(
                 expr,
                 f"({text} IS NOT NULL AND ({expr}) IS NULL)",
-                self.concat(label, "': '''", text, "''' is not true or false'"),
+                self.says(col, text, "is not true or false"),
             )
         raise ValueError(kind)
 
@@ -178,12 +176,7 @@ class Typing:
             return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
         text = self.text_value(col, category)
         expr = f"CASE WHEN {self.regex_full(text, INSTANT_TEXT)} THEN {self.micros(self.parse_instant(text))} END"
-        why = self.concat(
-            self.lit(col),
-            "': '''",
-            text,
-            "''' is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)'",
-        )
+        why = self.says(col, text, "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)")
         return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
 
 

@@ -94,6 +94,11 @@ class _Checker:
         self.source = source
         fields = _d(data.get("fields"))
         self.fields = {k: v for k, v in fields.items() if isinstance(v, str)}
+        # the names the model reads, with where: contact fields (False), event properties (True)
+        self._names: dict[bool, list[tuple[str, Path]]] = {
+            False: [(str(k), ("fields", k)) for k in fields],
+            True: [],
+        }
 
     def diag(
         self, code: str, message: str, path: Path, hint: str | None = None, key: bool = False
@@ -115,30 +120,12 @@ class _Checker:
             if isinstance(p, dict):
                 yield from self._program(p, ("programs", i))
         yield from self._triggers(programs, triggers)
-        yield from self._case_clashes(programs)
+        yield from self._case_clashes()
 
-    def _case_clashes(self, programs: list[Any]) -> Iterator[Diagnostic]:
+    def _case_clashes(self) -> Iterator[Diagnostic]:
         """Contact fields (or event properties) whose names differ only in letter case: every
         engine compares column names without case, so a file cannot hold both apart."""
-        names: dict[bool, list[tuple[str, Path]]] = {False: [], True: []}
-        names[False] += [(str(k), ("fields", k)) for k in _d(self.data.get("fields"))]
-        for i, p in enumerate(programs):
-            if not isinstance(p, dict):
-                continue
-            ppath: Path = ("programs", i)
-            conds: list[tuple[Any, Path, bool]] = [(p.get("applies_to"), (*ppath, "applies_to"), False)]
-            conds += [(g.get("when"), (*ppath, "gates", j, "when"), False)
-                      for j, g in enumerate(_l(p.get("gates"))) if isinstance(g, dict)]  # fmt: skip
-            for rule, rpath in iter_raw_rules(p, ppath):
-                events = "event" in rule
-                conds.append(
-                    (rule.get("where" if events else "when"), (*rpath, "where" if events else "when"), events)
-                )
-            for cond, cpath, events in conds:
-                names[events] += [
-                    (str(leaf["field"]), (*lpath, "field")) for leaf, lpath in iter_raw_leaves(cond, cpath)
-                ]
-        for events, found in names.items():
+        for events, found in self._names.items():
             first: dict[str, str] = {}
             for name, path in found:
                 other = first.setdefault(name.casefold(), name)
@@ -264,6 +251,7 @@ class _Checker:
             )
             return
         for leaf, lpath in iter_raw_leaves(cond, path):
+            self._names[events].append((str(leaf["field"]), (*lpath, "field")))
             yield from self._leaf(leaf, lpath, events)
 
     def _leaf(self, leaf: dict[str, Any], path: Path, events: bool) -> Iterator[Diagnostic]:

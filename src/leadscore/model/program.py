@@ -88,7 +88,8 @@ def _segment_map(value: Any) -> Any:
             ok = ok and all(
                 x is None or (isinstance(x, int | float) and not isinstance(x, bool)) for x in item[:2]
             )
-            if ok and isinstance(item[2], int) and not isinstance(item[2], bool) and not 0 <= item[2] <= 9:
+            ok = ok and isinstance(item[2], int) and not isinstance(item[2], bool)
+            if ok and not 0 <= item[2] <= 9:
                 raise problem(
                     "segment",
                     f"the digit of range [{', '.join('null' if x is None else number_text(x) for x in item)}]"
@@ -96,7 +97,6 @@ def _segment_map(value: Any) -> Any:
                     hint="the segment is one digit of the encoded score: [50, 999, 2]",
                     at=i,
                 )
-            ok = ok and isinstance(item[2], int) and not isinstance(item[2], bool) and 0 <= item[2] <= 9
             if not ok:
                 raise problem(
                     "segment",
