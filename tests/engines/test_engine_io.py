@@ -112,6 +112,34 @@ def test_postgres_scores_parquet_files_like_the_embedded_engine(files: Path, pg_
     same(rows_of(out), embedded(files))
 
 
+def test_a_duckdb_file_keeps_the_users_tables_named_like_leadscores_relations(files: Path) -> None:
+    """leadscore's relations (contacts, events, …) are temporary: scoring files with --db must
+    not drop a table of the user's that has one of their names, and such tables read as input."""
+    import duckdb
+
+    db = files / "crm.duckdb"
+    with duckdb.connect(str(db)) as con:
+        for name in ("contacts", "events"):
+            con.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM read_csv('{files / name}.csv', all_varchar=true)"
+            )
+        con.execute("CREATE TABLE staged_contacts AS SELECT 'mine' AS note")
+    out = files / "db.jsonl"
+    engine = EngineOptions("duckdb", str(db))
+    Application().score(MODEL, files / "contacts.csv", files / "events.csv", AS_OF, out, True, engine=engine)
+    same(rows_of(out), embedded(files))
+    tables = Inputs(contacts_table="contacts", events_table="events")
+    Application().score(MODEL, None, None, AS_OF, out, True, engine=engine, tables=tables)
+    same(rows_of(out), embedded(files))
+    with duckdb.connect(str(db)) as con:
+        names = {
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+        }
+        assert names == {"contacts", "events", "staged_contacts"}
+        assert con.execute("SELECT count(*) FROM contacts").fetchall() == [(5,)]
+        assert con.execute("SELECT note FROM staged_contacts").fetchall() == [("mine",)]
+
+
 def test_postgres_reads_tables_and_replaces_the_output_table(files: Path, pg_dsn: str) -> None:
     import psycopg
 

@@ -73,11 +73,12 @@ class DuckDBExecutor:
         run(self.con, f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
 
     def drop(self, name: str) -> None:
-        run(self.con, f"DROP TABLE IF EXISTS {name}")
+        # `temp.`: never a table of the user's own with that name, in a database file (--db)
+        run(self.con, f"DROP TABLE IF EXISTS temp.{name}")
 
     def stage(self, name: str, select: str) -> None:
         # DuckDB scans Parquet and Arrow fast: intermediates stay views, nothing is copied
-        run(self.con, f"DROP TABLE IF EXISTS {name}")
+        run(self.con, f"DROP TABLE IF EXISTS temp.{name}")
         run(self.con, f"CREATE OR REPLACE TEMP VIEW {name} AS {select}")
 
     def count(self, relation: str) -> int:
