@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
 from leadscore.data.damage import reading
+from leadscore.diagnostics import LeadscoreError
 from leadscore.model.loader import LoadedModel, ValidationReport, load_model, validate_file
 from leadscore.output.columns import layout
+from leadscore.output.paths import check_target
 from leadscore.output.writers import output_format
 from leadscore.progress import Progress, Silent
 from leadscore.session import EngineOptions, Inputs, Planned, ScoreResult, Session
@@ -127,9 +129,15 @@ class Application:
     ) -> ScoreResult:
         """Score every contact as of `as_of`; write to a file and/or a table."""
         started = time.perf_counter()
-        if out is not None:
-            output_format(out)  # fail early on a bad output name, before any work
         inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
+        if out is not None:  # fail early on a bad output name or place, before any work
+            output_format(out)
+            check_target(out, [inputs.contacts, inputs.events])
+        if out_table is not None and out_table in (inputs.contacts_table, inputs.events_table):
+            raise LeadscoreError.simple(
+                "O004", f"the table {out_table} is one of this run's inputs; writing would replace it",
+                "write the scores to another table",
+            )  # fmt: skip
         # scored once: repeated event_ids are looked for among the events the rules read only
         session = self.open(
             model_path, inputs, engine, strict, late_duplicates=True, planned=Planned(as_of, rules)
@@ -168,7 +176,6 @@ class Application:
     ) -> list[dict[str, Any]]:
         """One contact's score point by point, from the reference evaluator on the engine's data,
         checked against the engine's own row for that contact."""
-        from leadscore.diagnostics import LeadscoreError
         from leadscore.explain import explanation
         from leadscore.output.columns import row_from_result
         from leadscore.reference.evaluator import evaluate_contact

@@ -76,6 +76,10 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(diags, key=key)
 
 
+# what DuckDB raises (a RuntimeError) when Ctrl-C stops a statement
+INTERRUPTED = "Query interrupted"
+
+
 class LeadscoreError(Exception):
     """A user-facing failure: one or more diagnostics, never a traceback.
 

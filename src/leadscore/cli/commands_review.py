@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import click
 from leadscore.cli import render
 from leadscore.cli.main import EVENTS, MODEL, QUIET, app, handle_errors
 from leadscore.diagnostics import LeadscoreError
+from leadscore.output.paths import check_target
 
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text", ".md": "text"}
 
@@ -35,10 +36,11 @@ def _duration(value: str, option: str = "--horizon") -> object:
         raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-def report_format(fmt: str | None, out: Path | None) -> str:
-    """The report's format; also checks, before any work, that `out` can be written."""
+def report_format(fmt: str | None, out: Path | None, inputs: Iterable[Path | None] = ()) -> str:
+    """The report's format; also checks, before any work, that `out` can be written and is
+    none of the `inputs`."""
     if out is not None:
-        _check_folder(out)
+        check_target(out, inputs, missing_folder="R004")
     if fmt is not None:
         return fmt
     if out is None:
@@ -91,17 +93,8 @@ def emit(
     return True
 
 
-def _check_folder(out: Path) -> None:
-    if not out.parent.exists():
-        raise LeadscoreError.simple(
-            "R004",
-            f"the folder {out.parent} does not exist",
-            "create it first, or write the report elsewhere",
-        )
-
-
 def _write(out: Path, text: str) -> None:
-    _check_folder(out)
+    check_target(out, missing_folder="R004")
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)  # readers never see half a report
@@ -185,7 +178,7 @@ def evaluate(
     """
     from leadscore.review.evaluate import EvaluationRequest
 
-    kind = report_format(fmt, out)
+    kind = report_format(fmt, out, [contacts, events, outcomes, feedback])
     request = EvaluationRequest(
         outcomes=outcomes,
         cutoff=_instant(cutoff, "--cutoff"),
@@ -307,7 +300,7 @@ def journeys(
     from leadscore.cli.main import parse_as_of
     from leadscore.journeys.build import JourneysRequest
 
-    kind = report_format(fmt, out)
+    kind = report_format(fmt, out, [contacts, events, outcomes])
     request = JourneysRequest(
         as_of=parse_as_of(as_of),
         period=_duration(period, "--period"),  # type: ignore[arg-type]

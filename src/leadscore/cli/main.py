@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from leadscore import __version__
-from leadscore.diagnostics import LeadscoreError
+from leadscore.diagnostics import INTERRUPTED, LeadscoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,18 +61,34 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except LeadscoreError as exc:
-            if fmt == "json":
-                click.echo(json.dumps(exc.to_json(), indent=2))
-            else:
-                from leadscore.cli import render
-
-                render.diagnostics(exc.diagnostics)
-            sys.exit(exc.exit_code)
+            _fail(exc, fmt)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
+            _interrupted()
+        except RuntimeError as exc:
+            if str(exc) != INTERRUPTED:
+                raise
+            _interrupted()
+        except OSError as exc:  # a path the user gave that cannot be written
+            from leadscore.output.paths import cannot_write
+
+            _fail(cannot_write(str(exc.filename or ""), exc), fmt)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(exc: LeadscoreError, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(exc.to_json(), indent=2))
+    else:
+        from leadscore.cli import render
+
+        render.diagnostics(exc.diagnostics)
+    sys.exit(exc.exit_code)
+
+
+def _interrupted() -> None:
+    click.echo("interrupted", err=True)
+    sys.exit(130)
 
 
 def app(quiet: bool = False) -> Any:

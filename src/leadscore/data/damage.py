@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from leadscore.data.formats import parquet_parts
-from leadscore.diagnostics import LeadscoreError
+from leadscore.diagnostics import INTERRUPTED, LeadscoreError
 
 
 def damaged_parquet(paths: list[Path | None]) -> LeadscoreError | None:
@@ -42,7 +42,9 @@ def reading(paths: list[Path | None]) -> Iterator[None]:
         yield
     except (LeadscoreError, KeyboardInterrupt):
         raise
-    except Exception:
+    except Exception as exc:
+        if str(exc) == INTERRUPTED:  # Ctrl-C during a statement, not a damaged file
+            raise
         damage = damaged_parquet(paths)
         if damage is not None:
             raise damage from None

@@ -24,6 +24,7 @@ from leadscore.data.normalize import (
     normalize_events,
 )
 from leadscore.data.report import LoadReport
+from leadscore.diagnostics import LeadscoreError
 from leadscore.output.columns import Layout
 from leadscore.output.writers import write_arrow
 from leadscore.records import Contact, Event
@@ -64,6 +65,14 @@ class Engine:
         ex = self.executor
         t = ex.typing
         report = LoadReport()
+        self._table_columns(contacts, "--contacts-table")
+        if events is not None:
+            columns = self._table_columns(events, "--events-table")
+            if order is not None and order not in columns:
+                raise LeadscoreError.simple(
+                    "C005", f"--order-by: the table {events} has no column {order}",
+                    f"name one of its columns: {', '.join(sorted(columns))}",
+                )  # fmt: skip
         step(f"reading contacts from table {contacts}")
         report.files.append(normalize_contacts(ex, RawInput(self.table_ref(contacts), contacts), spec))
         if events is None:
@@ -75,6 +84,16 @@ class Engine:
             normalize_events(ex, RawInput(self.table_ref(events), events, order=order_sql), properties)
         )
         return report
+
+    def _table_columns(self, name: str, option: str) -> dict[str, str]:
+        try:
+            return self.executor.columns(self.table_ref(name))
+        except Exception as exc:  # each engine has its own error for a missing table or schema
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise LeadscoreError.simple(
+                "C005", f"{option}: cannot read the table {name} ({first})",
+                "check the table's name (schema.table) and that the database holds it",
+            ) from None  # fmt: skip
 
     def table_ref(self, name: str) -> str:
         """A user's (possibly schema-qualified) table name, quoted part by part."""

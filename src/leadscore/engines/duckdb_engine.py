@@ -10,6 +10,7 @@ import pyarrow as pa
 from leadscore.data.loading import DuckDBExecutor, load_inputs, run
 from leadscore.data.normalize import ContactSpec
 from leadscore.data.report import LoadReport
+from leadscore.diagnostics import LeadscoreError
 from leadscore.engines.base import Engine, Step
 from leadscore.output.writers import duckdb_copy_options, output_format, sql_path
 from leadscore.sql.dialects import DuckDBDialect
@@ -40,7 +41,13 @@ class DuckDBEngine(Engine):
     ) -> None:
         import duckdb
 
-        self.con: Any = duckdb.connect(database)
+        try:
+            self.con: Any = duckdb.connect(database)
+        except duckdb.Error as exc:  # a folder, a missing folder, not a DuckDB file, no permission
+            raise LeadscoreError.simple(
+                "C004", f"--db: cannot open the DuckDB database {database} ({str(exc).splitlines()[0]})",
+                "name a DuckDB database file in a folder that exists (a new name creates one)",
+            ) from None  # fmt: skip
         run(self.con, "SET TimeZone = 'UTC'")
         run(self.con, "SET enable_progress_bar = false")  # leadscore shows its own progress
         # a category's points are one sum of its rules, in the reference's order (so the same
@@ -84,6 +91,8 @@ class DuckDBEngine(Engine):
         return n
 
     def write_scores_table(self, name: str) -> None:
+        import duckdb
+
         target = self.table_ref(name)
         staging = self.table_ref(name + "__leadscore_new")
         run(self.con, "BEGIN TRANSACTION")
@@ -92,6 +101,12 @@ class DuckDBEngine(Engine):
             run(self.con, f"DROP TABLE IF EXISTS {target}")
             run(self.con, f"ALTER TABLE {staging} RENAME TO {self.executor.typing.q(name.split('.')[-1])}")
             run(self.con, "COMMIT")
+        except duckdb.CatalogException as exc:  # no such schema, or a view of that name
+            run(self.con, "ROLLBACK")
+            raise LeadscoreError.simple(
+                "C006", f"--out-table: cannot write the table {name} ({str(exc).splitlines()[0]})",
+                "name a table in a schema that exists (schema.table), or a new table name",
+            ) from None  # fmt: skip
         except Exception:
             run(self.con, "ROLLBACK")
             raise
