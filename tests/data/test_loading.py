@@ -221,6 +221,31 @@ def test_missing_required_columns_is_a_user_error(tmp_path: Path) -> None:
     assert "type, timestamp" in info.value.diagnostics[0].message
 
 
+def test_an_unbalanced_quote_is_reported_and_the_rows_it_swallowed_are_read(tmp_path: Path) -> None:
+    """`"UK` opens a quoted value that runs to the next quote, many lines on: that line is a bad
+    row and the lines after it are read again; a well-formed value spanning lines still counts."""
+    header = "contact_id,country,employees,budget,vip,note\n"
+    body = [f"c{i},DE,{i},1,true,x\n" for i in range(1, 21)]
+    body[1] = 'c2,PL,2,1,true,"two\nlines"\n'  # well-formed: one row on lines 3-4
+    body[4] = 'c5,"UK,5,1,true,x\n'  # line 7 (after the two-line row), an unbalanced quote
+    body[14] = 'c15,"UK,15,1,true,x\n'  # line 17: the quote of line 7 closes here
+    con, report = load(tmp_path, header + "".join(body), None)
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (
+            7,
+            'a quoted value opened on this line runs on to line 17; check for an unbalanced quote ("UK for UK)',
+        ),
+        (
+            17,
+            'a quoted value opened on this line runs on to line 22; check for an unbalanced quote ("UK for UK)',
+        ),
+    ]
+    ids = [r[0] for r in rows(con, "SELECT contact_id FROM contacts ORDER BY _order")]
+    assert ids == [f"c{i}" for i in range(1, 21) if i not in (5, 15)]
+    assert rows(con, "SELECT note FROM contacts WHERE contact_id = 'c2'") == [("two\nlines",)]
+    assert report.files[0].rows == 20 and report.files[0].loaded == 18  # noqa: PT018
+
+
 def test_semicolon_csv_and_missing_file(tmp_path: Path) -> None:
     con, _ = load(tmp_path, "contact_id;country;employees\nc1;PL;5\n", None)
     assert rows(con, "SELECT contact_id, country, employees FROM contacts") == [("c1", "PL", 5)]

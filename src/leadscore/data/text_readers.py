@@ -187,21 +187,69 @@ def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> Tex
     return TextTable(table.append_column(LINE, lines))
 
 
+class _Lines:
+    """A file's physical lines for csv.reader, remembering those the current row took, so that
+    the lines a bad row swallowed can be given back and read again."""
+
+    def __init__(self, f: IO[str]) -> None:
+        self._f = f
+        self._back: list[str] = []  # lines given back, the next one last
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.pop() if self._back else next(self._f)
+        self.taken.append(line)
+        return line
+
+    def give_back(self, lines: list[str]) -> None:
+        self._back.extend(reversed(lines))
+
+
+def _parses_strictly(text: str, delimiter: str) -> bool:
+    """The text is well-formed CSV: every quoted value closes, and a delimiter or the line's end
+    follows its closing quote."""
+    try:
+        list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return True
+
+
 def _read_csv_exact(path: Path, names: list[str], keep: list[str], delimiter: str) -> TextTable:
-    """Python's csv module: slower, but it knows the line each row starts on."""
+    """Python's csv module: slower, but it knows the line each row starts on.
+
+    A quoted value may span lines. But a row spanning lines that has the wrong number of cells,
+    or is not well-formed CSV, is an unbalanced quote (`"UK` for `UK`) that swallowed the rows
+    after it: that line is reported, and the lines after it are read again as rows of their own.
+    """
     idx = [names.index(n) for n in keep]
     columns: list[list[str | None]] = [[] for _ in keep]
     lines: list[int] = []
     bad: list[BadRow] = []
     width = len(names)
     with _open_text(path) as f:
-        reader = csv.reader(f, delimiter=delimiter)
-        next(reader, None)
-        start = reader.line_num + 1
+        next(f, None)  # the header (its line is read by csv_header)
+        source = _Lines(f)
+        reader = csv.reader(source, delimiter=delimiter)
+        start = 2
         try:
-            for row in reader:
-                line = start
-                start = reader.line_num + 1
+            while True:
+                source.taken = []
+                row = next(reader, None)
+                if row is None:
+                    break
+                line, taken = start, source.taken
+                start += len(taken)
+                if len(taken) > 1 and (len(row) != width or not _parses_strictly("".join(taken), delimiter)):
+                    last = line + len(taken) - 1
+                    bad.append(BadRow(str(path), line, f"a quoted value opened on this line runs on to line {last}; "
+                                      "check for an unbalanced quote (\"UK for UK)"))  # fmt: skip
+                    source.give_back(taken[1:])
+                    start = line + 1
+                    continue
                 if not row:
                     continue  # a blank line
                 if len(row) != width:
