@@ -61,15 +61,16 @@ Value types used below:
 - **name**: a letter, then letters, digits and `_` (dimension and category names: `fit`, `target_market`).
 - **duration**: a whole number followed by `h`, `d` or `w` (`12h`, `30d`, `2w`); exact hours, not calendar days; at most `100000d` (about 270 years).
 - **date**: a calendar day written `YYYY-MM-DD` (`2026-01-15`), without quotes.
-- **number**: an integer or a decimal (`10`, `2.5`, `-15`).
+- **number**: an integer or a decimal (`10`, `2.5`, `-15`), at most `1e9` from zero (points, clamps, thresholds, weights; a value a condition compares with may be any finite number).
 - **text**: a YAML string. YAML 1.2 rules apply: `NO` is the text `NO`, not `false`.
 - **`true`/`false`**: a YAML boolean; `yes`, `no`, `on` and `off` are text.
 
 A key marked *required* must be written; every other key may be left out, and then takes the
 default shown. Unknown keys are errors (E201, with a "did you mean").
 
-Limits, far beyond any real model (E204 beyond them): a program holds at most 500 rules, and a
-condition nests at most 32 levels of `all`, `any` and `not`.
+Limits, far beyond any real model (E204 beyond them): a program holds at most 500 rules, a
+condition nests at most 32 levels of `all`, `any` and `not`, and a program's score can reach at
+most `1e15` from zero (its points, clamps and weights taken together).
 """
 
 

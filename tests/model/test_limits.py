@@ -93,3 +93,41 @@ def test_names_differing_only_in_case_are_one_name_to_the_engines() -> None:
         "event properties 'Order' and 'order' differ only in letter case",
         "contact fields 'Tier' and 'TIER' differ only in letter case",
     ]
+
+
+def _fit(rules: str, weights: str = "") -> str:
+    head = "model: x\nversion: 1\nfields: {a: number}\nprograms:\n  - id: main\n"
+    return (
+        head
+        + weights
+        + "    dimensions:\n      fit:\n        categories:\n          c:\n            rules:\n"
+        + rules
+    )
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_condition_compares_with_a_finite_number(value: str) -> None:
+    report = validate_text(
+        _fit(f"              - {{id: r, when: {{field: a, gte: {value}}}, points: 1}}\n"), "m.yaml"
+    )
+    assert [(d.code, d.message) for d in report.diagnostics] == [
+        ("E203", f"expected a finite number, got {float(value.replace('.', '', 1))}")
+    ]
+
+
+def test_numbers_in_a_model_are_at_most_1e9_and_scores_at_most_1e15() -> None:
+    def rule(points: str) -> str:
+        return f"              - {{id: r{len(points)}, when: {{field: a, gte: 1}}, points: {points}}}\n"
+
+    assert validate_text(_fit(rule("1000000000") + rule("-1e9")), "m.yaml").ok
+    report = validate_text(_fit(rule("1e19")), "m.yaml")
+    assert [(d.code, d.message) for d in report.diagnostics] == [
+        ("E204", "1e+19 is too large: a number in a model is at most 1e9 from zero")
+    ]
+    # each number within bounds, but a weight multiplies them past what rounds to whole points
+    report = validate_text(_fit(rule("1e9"), "    weights: {fit: 1e9}\n"), "m.yaml")
+    assert [(d.code, d.message) for d in report.diagnostics] == [
+        ("E204", "program 'main' can score 0 to 1e+18: a score is at most 1e15 from zero")
+    ]
+    assert report.diagnostics[0].location is not None
+    assert report.diagnostics[0].location.line == 5

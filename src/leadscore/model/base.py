@@ -190,6 +190,10 @@ Day = Annotated[
 ]
 
 
+# points, clamps, thresholds and weights: a score of 1e9 still holds 6 decimals exactly enough
+MAX_NUMBER = 1e9
+
+
 def _finite(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         hint = None
@@ -198,6 +202,12 @@ def _finite(value: Any) -> float:
         raise problem("number_type", f"expected a number, got {_describe(value)}", hint=hint, code="E203")
     if not math.isfinite(value):
         raise PydanticCustomError("finite_number", "expected a finite number, got {got}", {"got": value})
+    if abs(value) > MAX_NUMBER:
+        raise problem(
+            "number_size",
+            f"{number_text(float(value))} is too large: a number in a model is at most 1e9 from zero",
+            hint="beyond it a double no longer holds scores to the 1e-6 the engines agree on; use smaller points",
+        )
     return float(value)
 
 

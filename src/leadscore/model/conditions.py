@@ -7,6 +7,7 @@ the field's declared type, and whether a regex keeps to the portable subset, is 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
@@ -42,6 +43,13 @@ Operator = Literal[
 
 
 def _scalar(value: Any) -> Scalar:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise problem(
+            "operand",
+            f"expected a finite number, got {value}",
+            hint="compare with a number such as 1000",
+            code="E203",
+        )
     if isinstance(value, str | bool | int | float):
         return value
     raise problem(

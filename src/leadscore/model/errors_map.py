@@ -22,7 +22,8 @@ E200    the model file is empty
 E201    unknown key, operator or action (with a "did you mean")
 E202    missing required key
 E203    wrong type: text where a number is expected, a list where a mapping is, …
-E204    bad value: out of range, not a duration (or one longer than 100000d), not one
+E204    bad value: out of range (a number beyond 1e9, a program whose score can reach
+        beyond 1e15), not a duration (or one longer than 100000d), not one
         of the allowed words, keys that exclude each other (two operators in a condition,
         when and event in a rule); a program of more than 500 rules, a condition
         nested more than 32 levels deep, or two contact fields (or two event

@@ -449,6 +449,27 @@ LINT_RULES: tuple[LintRule, ...] = (
 )
 
 
+# a total this far from zero no longer rounds reliably to whole points (doubles are exact
+# integers to 9e15); each number in a model is at most 1e9, but sums and weights multiply
+MAX_SCORE = 1e15
+
+
+def range_errors(model: Model, source: SourceMap) -> Iterator[Diagnostic]:
+    """E204 for a program whose score can reach beyond MAX_SCORE (an error, not advice)."""
+    for program, ppath in program_paths(model):
+        reach = program_reach(program)
+        far = max(abs(reach.lo), abs(reach.hi))
+        if math.isfinite(far) and far > MAX_SCORE:
+            yield Diagnostic(
+                "E204",
+                f"program '{program.id}' can score {_n(reach.lo)} to {_n(reach.hi)}: a score is at most 1e15 from zero",
+                source.location((*ppath, "id")),
+                "use smaller points or weights, or cap the dimensions with max",
+                Severity.ERROR,
+                (*ppath, "id"),
+            )
+
+
 def lint_model(model: Model, source: SourceMap) -> list[Diagnostic]:
     """Every lint warning for a model that loaded without errors."""
     return [d for rule in LINT_RULES for d in rule.check(model, source)]
