@@ -19,7 +19,7 @@ from leadscore.output.columns import layout
 from leadscore.output.paths import check_target
 from leadscore.output.writers import output_format
 from leadscore.progress import Progress, Silent
-from leadscore.session import EngineOptions, Inputs, Planned, ScoreResult, Session
+from leadscore.session import EngineOptions, ExplainResult, Inputs, Planned, ScoreResult, Session
 from leadscore.sql.dialects import get_dialect
 from leadscore.sql.query import build_score_query
 
@@ -173,9 +173,10 @@ class Application:
         program: str | None = None,
         engine: EngineOptions = DEFAULT_ENGINE,
         tables: Inputs | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> ExplainResult:
         """One contact's score point by point, from the reference evaluator on the engine's data,
-        checked against the engine's own row for that contact."""
+        checked against the engine's own row for that contact. A contact that cannot be explained
+        (X001, X002) is reported after the data's own diagnostics (its row may have been bad)."""
         from leadscore.explain import explanation
         from leadscore.output.columns import row_from_result
         from leadscore.reference.evaluator import evaluate_contact
@@ -184,14 +185,19 @@ class Application:
         session = self.open(model_path, inputs, engine)
         try:
             self.progress.step(f"explaining {contact_id}")
-            contact, evs = session.contact_records(contact_id)
-            results = evaluate_contact(session.model, contact, evs, as_of)
-            if program is not None:
-                results = [r for r in results if r.program == program]
-                if not results:
-                    raise LeadscoreError.simple(
-                        "X002", f"contact '{contact_id}' is not scored by program '{program}'"
-                    )
+            try:
+                contact, evs = session.contact_records(contact_id)
+                results = evaluate_contact(session.model, contact, evs, as_of)
+                if program is not None:
+                    results = [r for r in results if r.program == program]
+                    if not results:
+                        raise LeadscoreError.simple(
+                            "X002", f"contact '{contact_id}' is not scored by program '{program}'"
+                        )
+            except LeadscoreError as exc:
+                raise LeadscoreError(
+                    [*session.report.diagnostics(), *exc.diagnostics], exc.exit_code
+                ) from None
             engine_rows = session.engine_rows_for(contact_id, as_of)
             out = []
             for res in results:
@@ -206,7 +212,7 @@ class Application:
                 )
                 exp["engine_score"] = eng["score"] if eng else None
                 out.append(exp)
-            return out
+            return ExplainResult(out, session.report)
         finally:
             session.close()
             self.progress.done()

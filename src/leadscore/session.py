@@ -116,6 +116,15 @@ class ScoreResult:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
+@dataclass
+class ExplainResult:
+    """One contact's explanations (one per program that scores it), and what loading the data
+    found (bad rows, duplicates), which may be why an event is missing."""
+
+    explanations: list[dict[str, Any]]
+    report: LoadReport
+
+
 @dataclass(frozen=True)
 class Planned:
     """The scoring a session is opened for: as of when, and with every rule's value or not."""
@@ -293,7 +302,9 @@ class Session:
         contact, events = self.engine.contact_records(contact_id, self.compiled.event_properties)
         if contact is None:
             raise LeadscoreError.simple(
-                "X001", f"no contact '{contact_id}' in the contacts", "check the contact_id"
+                "X001",
+                f"no contact '{contact_id}' in the contacts",
+                "check the contact_id; a contact whose row is bad (D101, listed above) is skipped",
             )
         return contact, events
 

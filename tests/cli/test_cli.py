@@ -145,6 +145,20 @@ def test_explain_adds_up_to_the_score(data: Path) -> None:
     assert "demo_request" in text
 
 
+def test_explain_shows_the_bad_rows_that_may_be_why_an_event_or_contact_is_missing(data: Path) -> None:
+    text = leadscore("explain", *args(data, "--contact", "c1", "-q"))
+    assert text.returncode == 0, text.stderr
+    assert "events.csv:7: D101: warning timestamp: 'not-a-date'" in text.stderr  # c1's newsletter
+    exp = json.loads(leadscore("explain", *args(data, "--contact", "c1", "--format", "json")).stdout)
+    assert [(d["code"], d["line"]) for d in exp["diagnostics"]] == [("D101", 3), ("D101", 7)]
+    missing = leadscore("explain", *args(data, "--contact", "c2"))  # its employees 'abc' is bad
+    assert missing.returncode == 2
+    lines = missing.stderr.splitlines()
+    assert lines[0].endswith("contacts.csv:3: D101: warning employees: 'abc' is not a whole number")
+    assert "X001: no contact 'c2' in the contacts" in lines[-2]
+    assert "a contact whose row is bad (D101, listed above) is skipped" in lines[-1]
+
+
 def test_compiled_sql_runs_as_printed_and_equals_score(data: Path) -> None:
     r = leadscore("compile", "-m", str(MODEL), "--as-of", AS_OF)
     assert r.returncode == 0, r.stderr

@@ -165,7 +165,7 @@ def explain(
     the matrix cell. The numbers add up to the score, which is checked against the engine's.
     """
     inputs = make_inputs(contacts, events, contacts_table, events_table, order_by)
-    results = app(quiet).explain(
+    found = app(quiet).explain(
         model,
         None,
         None,
@@ -175,9 +175,16 @@ def explain(
         engine=make_engine(engine, db, spark_master),
         tables=inputs,
     )
+    results = found.explanations
+    diags = found.report.diagnostics()
     if fmt == "json":
+        # one program's explanation is the object itself (as before); the data's diagnostics
+        # (bad rows, which may be why an event is missing) go with every explanation
+        for r in results:
+            r["diagnostics"] = [d.to_json() for d in diags]
         click.echo(json.dumps(results if len(results) != 1 else results[0], indent=2))
         return
+    render.diagnostics(diags)  # bad input rows are always reported, even with --quiet
     if not results:
         click.echo(f"{contact_id} is not scored by any program (applies_to excludes it)")
     for r in results:
