@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,37 @@ def test_events_offsets_duplicates_and_bad_rows(tmp_path: Path) -> None:
         (9, "event_id is empty"),
     ]
     assert f.duplicates == 1  # events of unknown contacts (e4, of c9) are counted when scoring
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-01-01T00:00:00+18:00", "2025-12-31T06:00:00"),
+        ("2026-01-01T23:59:59.5-18:00", "2026-01-02T17:59:59.5"),
+        ("2026-01-01T00:00:00-0800", "2026-01-01T08:00:00"),
+        ("2026-01-01 09:30:00 UTC", "2026-01-01T09:30:00"),
+        ("2026-01-01T23:59:00+17:59", "2026-01-01T06:00:00"),
+        ("2026-01-01T00:00:00+18:30", None),  # offsets reach ±18:00, as for --as-of
+        ("2026-01-01T00:00:00+99:99", None),  # was read as a shift of 100 hours
+        ("2026-01-01T00:00:00+25:00", None),
+        ("2026-01-01T24:00:00Z", None),  # each engine read the end of the day its own way
+        ("2026-01-01T09:60:00Z", None),
+        ("2026-01-01T00:00:00.Z", None),
+    ],
+)
+def test_timestamp_texts_at_the_edges_of_what_reads(tmp_path: Path, text: str, utc: str | None) -> None:
+    events = f"event_id,contact_id,type,timestamp\ne1,c1,t,{text}\n"
+    con, report = load(tmp_path, CONTACTS, events)
+    got = rows(con, "SELECT ts_us FROM events")
+    if utc is None:
+        assert got == []
+        assert [b.reason for b in report.files[1].bad] == [
+            f"timestamp: '{text}' is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"
+        ]
+    else:
+        expected = datetime.fromisoformat(utc).replace(tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+        assert got == [(expected // timedelta(microseconds=1),)]
+        assert report.files[1].bad == []
 
 
 def test_jsonl_properties_keep_their_written_text(tmp_path: Path) -> None:

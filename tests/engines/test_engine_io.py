@@ -112,6 +112,40 @@ def test_postgres_scores_parquet_files_like_the_embedded_engine(files: Path, pg_
     same(rows_of(out), embedded(files))
 
 
+EDGE_TIMES = """event_id,contact_id,type,timestamp,url,form,is_bot
+e1,c1,email_click,2025-12-31T00:00:00+18:00,,,
+e2,c3,email_click,2025-12-30T23:59:59.5-18:00,,,
+e3,c4,email_click,2025-12-20T00:00:00-0800,,,
+e4,c5,email_click,2025-12-20 09:30:00 UTC,,,
+e5,c1,email_click,2025-12-10T23:59:00+17:59,,,
+e6,c3,email_click,2025-12-10T00:00:00+18:30,,,
+e7,c4,email_click,2025-12-10T00:00:00+99:99,,,
+e8,c5,email_click,2025-12-10T24:00:00Z,,,
+"""
+
+
+@pytest.mark.parametrize("engine", ["postgres", "spark"])
+def test_timestamps_at_the_edges_read_alike_on_every_engine(
+    files: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """Offsets of ±18:00, fractions, a UTC suffix: the same instants (a half-life rule's value
+    shows any shift); `+18:30`, `+99:99` and `T24:00` are bad rows on every engine."""
+    options = EngineOptions("postgres", request.getfixturevalue("pg_dsn"))
+    if engine == "spark":
+        request.getfixturevalue("spark_session")
+        options = EngineOptions("spark")
+    (files / "events.csv").write_text(EDGE_TIMES)
+    out = files / f"{engine}_edges.jsonl"
+    result = Application().score(
+        MODEL, files / "contacts.csv", files / "events.csv", AS_OF, out, True, engine=options
+    )
+    bad = [b.reason for b in result.report.files[1].bad]  # these engines name the event, not the line
+    assert len(bad) == 3
+    assert all(t in " ".join(bad) for t in ("+18:30", "+99:99", "T24:00:00Z"))
+    same(rows_of(out), embedded(files))
+    assert all(r["rule:email_click"] > 0 for k, r in rows_of(out).items() if k[0] in ("c1", "c3", "c4", "c5"))
+
+
 def test_a_duckdb_file_keeps_the_users_tables_named_like_leadscores_relations(files: Path) -> None:
     """leadscore's relations (contacts, events, …) are temporary: scoring files with --db must
     not drop a table of the user's that has one of their names, and such tables read as input."""
