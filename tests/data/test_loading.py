@@ -188,6 +188,47 @@ def test_jsonl_properties_keep_their_written_text(tmp_path: Path) -> None:
     ]
 
 
+def test_jsonl_values_that_are_not_one_value_are_bad_rows_not_text(tmp_path: Path) -> None:
+    """properties as the text of an object reads like the object; anything else in it, and an
+    array, an object or a boolean where an id, a type or a value belongs, is a bad row."""
+    head = '"contact_id": "c1", "type": "t", "timestamp": "2026-01-01T00:00:00Z"'
+    lines = [
+        f'{{"event_id": "e1", {head}, "properties": "{{\\"url\\": \\"/a\\"}}"}}',
+        f'{{"event_id": "e2", {head}, "properties": "not json"}}',
+        f'{{"event_id": "e3", {head}, "properties": ["/a"]}}',
+        f'{{"event_id": "e4", {head}, "properties": 42}}',
+        f'{{"event_id": ["e5"], {head}}}',
+        f'{{"event_id": true, {head}}}',
+        f'{{"event_id": "e7", {head}, "url": {{"path": "/a"}}}}',
+        f'{{"event_id": "e8", {head}, "other": [1, 2]}}',  # not read: no matter
+    ]
+    con, report = load(tmp_path, CONTACTS, "\n".join(lines) + "\n", ename="e.jsonl")
+    assert rows(con, "SELECT event_id, url FROM events ORDER BY event_id") == [("e1", "/a"), ("e8", None)]
+    assert [(b.line, b.reason) for b in report.files[1].bad] == [
+        (2, "properties is not valid JSON: Expecting value"),
+        (3, "properties must be a JSON object {...}"),
+        (4, "properties must be a JSON object {...}"),
+        (5, "event_id: an array where one value belongs"),
+        (6, "event_id: true is not an id, a type or a timestamp"),
+        (7, "url: an object where one value belongs"),
+    ]
+
+
+def test_jsonl_without_a_required_key_or_holding_an_array_is_a_file_error(tmp_path: Path) -> None:
+    with pytest.raises(LeadscoreError) as info:
+        load(tmp_path, '{"id": "c1"}\n{"id": "c2"}\n', None, cname="c.jsonl")
+    assert info.value.diagnostics[0].code == "D005"  # as for a CSV file without the column
+    with pytest.raises(LeadscoreError) as info:
+        load(tmp_path, '[\n  {"contact_id": "c1"},\n  {"contact_id": "c2"}\n]\n', None, cname="c.json")
+    d = info.value.diagnostics[0]
+    assert (d.code, d.hint) == (
+        "D008",
+        "write one object per line, for instance with jq -c '.[]' c.json > c.jsonl",
+    )
+    con, _ = load(tmp_path, "\n", None, cname="c.jsonl")  # no line at all: an empty table
+    assert rows(con, "SELECT count(*) FROM contacts") == [(0,)]
+
+
 def test_csv_properties_column_and_gzip(tmp_path: Path) -> None:
     text = 'event_id,contact_id,type,timestamp,properties\ne1,c1,t,2026-01-01,"{""url"": ""/p"", ""is_bot"": false}"\ne2,c1,t,2026-01-01,{oops\n'
     path = tmp_path / "e.csv.gz"

@@ -192,8 +192,10 @@ def stage_file(
     )
     table, bad = text.table, list(text.bad)
     check_case_clashes(path, table.column_names, None)  # only columns read are kept here
-    if fmt is Format.JSONL:
-        # JSON Lines has no header: a key absent from every line is absent from each row
+    if fmt is Format.JSONL and table.num_rows == 0:
+        # JSON Lines has no header: a file with no readable line still has the required columns.
+        # Otherwise a required key absent from every line is a missing column (D005, D006), as
+        # in a CSV file, not a bad row for each line
         for col in sorted(required - set(table.column_names)):
             table = table.append_column(col, pa.nulls(table.num_rows, pa.string()))
     if need_props and PROPERTIES in table.column_names:

@@ -302,6 +302,43 @@ def flatten_properties(record: dict[str, Any], wanted: set[str] | None) -> dict[
     return out
 
 
+def _properties_object(record: dict[str, Any], wanted: set[str] | None) -> str | None:
+    """A `properties` written as JSON text (`"{\\"url\\": …}"`) becomes its object, in place; the
+    reason the line is bad when it is neither an object nor the text of one, and is read (some
+    wanted key is not at the top level), else None. As for a CSV `properties` column."""
+    props = record.get(PROPERTIES)
+    if props is None or isinstance(props, dict):
+        return None
+    if wanted is not None and all(w in record for w in wanted):
+        return None  # every key the model reads is at the top level: properties is not read
+    if isinstance(props, str):
+        try:
+            parsed = _loads(props)
+        except json.JSONDecodeError as exc:
+            return f"properties is not valid JSON: {exc.msg}"
+        if isinstance(parsed, dict):
+            record[PROPERTIES] = parsed
+            return None
+    return "properties must be a JSON object {...}"
+
+
+IDENTITY_KEYS = ("contact_id", "event_id", "type", "timestamp")
+
+
+def _not_single(record: dict[str, Any], wanted: set[str] | None) -> str | None:
+    """Why a key that is read holds no single value: a JSON array or object (as text it would
+    be compared as `["c18"]`), or a boolean where an id, a type or a timestamp belongs."""
+    for key, value in record.items():
+        if key == PROPERTIES or (wanted is not None and key not in wanted):
+            continue
+        if isinstance(value, list | dict):
+            kind = "an array" if isinstance(value, list) else "an object"
+            return f"{key}: {kind} where one value belongs"
+        if isinstance(value, bool) and key in IDENTITY_KEYS:
+            return f"{key}: {str(value).lower()} is not an id, a type or a timestamp"
+    return None
+
+
 def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
     with _open_text(path) as f:
         yield from enumerate(f, start=1)
@@ -320,6 +357,12 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
     for n, line in iter_jsonl(path):
         if not line.strip():
             continue
+        if count == 0 and not bad and line.lstrip().startswith("["):
+            raise _unreadable(
+                path,
+                "it holds a JSON array, and leadscore reads JSON Lines (one object per line)",
+                f"write one object per line, for instance with jq -c '.[]' {path.name} > {path.stem}.jsonl",
+            )
         if (why := not_utf8(line)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
@@ -330,6 +373,9 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
             continue
         if not isinstance(record, dict):
             bad.append(BadRow(str(path), n, "a line must be a JSON object {...}"))
+            continue
+        if (why := _properties_object(record, wanted) or _not_single(record, wanted)) is not None:
+            bad.append(BadRow(str(path), n, why))
             continue
         flat = flatten_properties(record, wanted)
         for k in flat.keys() - columns.keys():
