@@ -121,3 +121,29 @@ def test_outcomes_on_the_edges_of_the_window(tmp_path: Path) -> None:
     assert (pop.already_converted, pop.converters, pop.label_only_converters) == (2, 3, 1)
     assert any("no timestamp" in n for n in report.notes)
     assert dataclasses.asdict(report.outcomes)["without_timestamp"] == 1
+
+
+def test_a_created_at_that_is_not_a_timestamp_is_reported_and_the_contact_kept(tmp_path: Path) -> None:
+    """evaluate reads created_at like an event's timestamp: `08/15/2026` is reported (D105, with
+    its line), not silently read as "created before the cutoff"; `+02:00` is converted."""
+    ws = build(tmp_path)
+    contacts = read_csv(ws.contacts)
+    late = format_instant(CUTOFF_US + MICROS_PER_DAY)
+    created = {0: "08/15/2026 10:00", 1: late.replace("Z", "+00:00"), 2: late}
+    with ws.contacts.open("w", encoding="utf-8") as f:
+        f.write("contact_id,created_at,country,employees,title\n")
+        f.writelines(
+            f"{c['contact_id']},{created.get(i, '2026-01-01')},{c['country']},{c['employees']},{c['title']}\n"
+            for i, c in enumerate(contacts)
+        )
+    report, rows = evaluated(ws)
+    d105 = [d for d in report.diagnostics if d.code == "D105"]
+    assert [(d.location.line if d.location else None, d.message) for d in d105] == [
+        (2, "created_at: '08/15/2026 10:00' is not a timestamp of the form 2026-01-01T09:30:00Z"
+         " (ISO 8601 extended); the contact's creation time is unknown"),
+    ]  # fmt: skip
+    ids = [c["contact_id"] for c in contacts]
+    assert ids[0] in rows  # kept: counts as created before the cutoff
+    assert ids[1] not in rows  # created after the cutoff, with an offset
+    assert ids[2] not in rows
+    assert report.programs[0].population.created_after_cutoff == 2

@@ -35,6 +35,10 @@ class FileReport:
     duplicates: int = 0  # rows whose id was already seen (events: event_id; contacts: contact_id)
     missing_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # contacts, for evaluate and journeys only: created_at values that are not timestamps (the
+    # contact is kept, and counts as created before the cutoff): how many, and the first ones
+    created_unreadable: int = 0
+    created_examples: list[BadRow] = field(default_factory=list)
     # which rows `duplicates` counts: every row, or (events, when the scoring query drops the
     # later copies itself) the events the rules read as of the scoring instant
     duplicates_among: str = ALL_ROWS
@@ -99,6 +103,19 @@ class LoadReport:
                         Severity.WARNING,
                     )
                 )
+            out.extend(
+                Diagnostic("D105", b.reason, Location(b.file, b.line), severity=Severity.WARNING)
+                for b in f.created_examples
+            )
+            if f.created_unreadable > len(f.created_examples):
+                out.append(
+                    Diagnostic(
+                        "D105",
+                        f"{f.created_unreadable - len(f.created_examples)} more created_at values are not timestamps",
+                        Location(f.file),
+                        severity=Severity.WARNING,
+                    )
+                )
             if f.duplicates:
                 what = "an event_id" if f.kind == "events" else "a contact_id"
                 rows = "rows" if f.duplicates_among == ALL_ROWS else f.duplicates_among
@@ -124,19 +141,20 @@ class LoadReport:
 
     def check_strict(self) -> None:
         """With --strict, any bad row is an error: raise with the rows listed, else do nothing."""
-        if not self.bad_total:
+        unreadable = sum(f.created_unreadable for f in self.files)
+        if not self.bad_total and not unreadable:
             return
         errors = [
             Diagnostic(d.code, d.message, d.location, d.hint, Severity.ERROR)
             for d in self.diagnostics()
-            if d.code in ("D100", "D101")
+            if d.code in ("D100", "D101", "D105")
         ]
         raise LeadscoreError(
             [
                 *errors,
                 Diagnostic(
                     "D199",
-                    f"{self.bad_total} bad rows and --strict is on",
+                    f"{self.bad_total + unreadable} bad rows and --strict is on",
                     hint="fix the rows, or run without --strict to skip them",
                 ),
             ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from leadscore.data.created import check_created_at
 from leadscore.data.outcomes import load_outcomes
 from leadscore.durations import MICROS_PER_DAY, Duration, format_instant
 from leadscore.journeys import sample
@@ -282,10 +283,12 @@ def journeys(session: Session, request: JourneysRequest, step: Step) -> Journeys
         session.report.files.append(load_outcomes(con, request.outcomes))
     else:
         _empty_outcomes(ex)
+    created_at = "created_at" in ex.columns("contacts")
+    if created_at:
+        check_created_at(ex, session.report.files[0])
     if request.strict:
         session.report.check_strict()
     as_of, start = request.as_of, request.as_of - request.period.micros
-    created_at = "created_at" in ex.columns("contacts")
     step("choosing the contacts")
     if request.contacts:
         counts: dict[str, int] = {"chosen": len(set(request.contacts))}

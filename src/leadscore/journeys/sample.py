@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from leadscore.data.created import created_us
 from leadscore.data.normalize import Executor
 from leadscore.diagnostics import LeadscoreError
 
@@ -37,7 +38,7 @@ def _lit(text: str) -> str:
 def created_expr(created_at: bool, as_of: int, alias: str = "c") -> str:
     """SQL: a contact's creation instant in UTC microseconds (its first event without created_at)."""
     if created_at:
-        return f"epoch_us(TRY_CAST({alias}.created_at AS TIMESTAMPTZ))"
+        return f"({created_us(alias + '.created_at')})"
     return (
         f"(SELECT min(e.ts_us) FROM events e WHERE e.contact_id = {alias}.contact_id AND e.ts_us <= {as_of})"
     )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from leadscore.data.created import check_created_at
 from leadscore.data.normalize import Executor
 from leadscore.data.outcomes import OUTCOMES, load_feedback, load_outcomes
 from leadscore.diagnostics import LeadscoreError
@@ -134,6 +135,8 @@ def evaluate(session: Session, request: EvaluationRequest, step: Step) -> Evalua
     if request.feedback is not None:
         step(f"reading feedback from {request.feedback}")
         session.report.files.append(load_feedback(con, request.feedback))
+    if "created_at" in session.engine.executor.columns("contacts"):
+        check_created_at(session.engine.executor, session.report.files[0])
     if request.strict:
         session.report.check_strict()
     window = Window(request.cutoff, request.horizon, positive)

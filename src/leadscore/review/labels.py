@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from leadscore.data.created import created_us
 from leadscore.data.normalize import Executor
 from leadscore.durations import Duration
 from leadscore.review.report import OutcomeCounts, Population
@@ -84,11 +85,7 @@ def unknown_contacts(ex: Executor) -> int:
 
 def build_population(ex: Executor, program: str, window: Window, created_at: bool) -> Population:
     """`eval_pop` for one program, and who was left out and why."""
-    created = (
-        f"coalesce(epoch_us(TRY_CAST(c.created_at AS TIMESTAMPTZ)) > {window.cutoff}, false)"
-        if created_at
-        else "false"
-    )
+    created = f"coalesce(({created_us('c.created_at')}) > {window.cutoff}, false)" if created_at else "false"
     joined = f"""SELECT s.*, {created} AS _created_after,
                     coalesce(l.before_cutoff, false) AS _before,
                     CAST(coalesce(l.converted, false) AS INTEGER) AS y,
