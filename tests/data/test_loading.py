@@ -530,3 +530,16 @@ def test_whole_numbers_beyond_64_bits_are_bad_rows_not_errors(tmp_path: Path) ->
         ),
         (4, "employees: 'x' is not a whole number"),
     ]
+
+
+def test_folders_the_embedded_engine_cannot_read_are_d002(tmp_path: Path) -> None:
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "a.csv").write_text("contact_id\nc1\n")
+    (tmp_path / "empty" / "_temporary").mkdir(parents=True)
+    (tmp_path / "empty" / "_SUCCESS").write_text("")
+    for folder, says in (("csv", "is a folder of csv files"), ("empty", "is a folder with no data file")):
+        with pytest.raises(LeadscoreError) as info:
+            load_inputs(duckdb.connect(), tmp_path / folder, None, SPEC, PROPS)
+        d = info.value.diagnostics[0]
+        assert d.code == "D002"
+        assert says in d.message

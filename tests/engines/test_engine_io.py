@@ -281,6 +281,51 @@ def test_spark_reads_csv_jsonl_and_parquet_parts_itself(files: Path, spark_sessi
     same(rows_of(out), {k: v for k, v in expected.items() if k[0] != "c2"})
 
 
+def _nested_parts(files: Path) -> tuple[Path, Path]:
+    """The contacts (c2 aside) as a folder with parts in a plain subfolder, and as Hive
+    partitions by country (`.pq` parts); a `_SUCCESS` file and a `_temporary/` folder beside them."""
+    table = pa.table(
+        {
+            "contact_id": ["c1", "c3", "c4", "c5"],
+            "country": ["PL", "NO", "DE", "UK"],
+            "employees": pa.array([200, 12, 500, None], pa.int64()),
+            "job_title": ["VP Sales", "Head of Growth", "chief ŁÓDŹ", None],
+            "industry": ["SaaS", None, "software", None],
+            "age": pa.array([40, 30, 52, 19], pa.int64()),
+            "budget": pa.array([20000.0, 10000.0, None, 10000.0]),
+        }
+    )
+    nested, hive = files / "nested", files / "hive"
+    (nested / "sub").mkdir(parents=True)
+    pq.write_table(table.slice(0, 2), nested / "part-0.parquet")
+    pq.write_table(table.slice(2), nested / "sub" / "part-1.parquet")
+    for row in range(4):
+        folder = hive / f"country={table['country'][row]}"
+        folder.mkdir(parents=True)
+        pq.write_table(table.slice(row, 1).drop_columns(["country"]), folder / "part-0.pq")
+    for folder in (nested, hive):
+        (folder / "_SUCCESS").write_text("")
+        (folder / "_temporary").mkdir()
+        (folder / "_temporary" / "part-9.parquet").write_bytes(b"not parquet: a job's leftovers")
+    return nested, hive
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_every_part_of_a_parquet_folder_is_read_subfolders_and_partitions_too(
+    files: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    if engine == "spark":
+        request.getfixturevalue("spark_session")
+    expected = {k: v for k, v in embedded(files).items() if k[0] != "c2"}
+    for folder in _nested_parts(files):
+        out = files / f"{engine}_{folder.name}.jsonl"
+        result = Application().score(
+            MODEL, folder, files / "events.csv", AS_OF, out, rules=True, engine=EngineOptions(engine)
+        )
+        assert result.report.files[0].rows == 4, folder.name
+        same(rows_of(out), expected)
+
+
 def test_spark_reports_bad_rows_by_id_where_lines_are_unknown(files: Path, spark_session: Any) -> None:
     result = Application().score(
         MODEL,

@@ -105,7 +105,7 @@ CONTACTS = click.option(
     "--contacts",
     "-c",
     type=click.Path(path_type=Path),
-    help="Contacts: CSV, Parquet or JSON Lines (a file or a folder of part files) with a contact_id column.",
+    help="Contacts: CSV, Parquet or JSON Lines with a contact_id column: a file, or a folder of Parquet parts (subfolders and Hive partitions included).",
 )
 EVENTS = click.option(
     "--events",

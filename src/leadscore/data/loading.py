@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from leadscore.data.column_names import check_case_clashes, parquet_names
-from leadscore.data.formats import Format, check_input, detect_format
+from leadscore.data.formats import Format, check_input, detect_format, parquet_source
 from leadscore.data.normalize import (
     ContactSpec,
     RawInput,
@@ -107,7 +107,7 @@ class DuckDBExecutor:
                     f"""SELECT path_in_schema, bool_and(coalesce(stats_null_count, 1) = 0),
                                bool_and(coalesce(stats_min_value <> '', FALSE)
                                         OR coalesce(stats_null_count = row_group_num_rows, FALSE))
-                        FROM parquet_metadata({_lit(raw.parquet)}) GROUP BY 1""",
+                        FROM parquet_metadata({raw.parquet}) GROUP BY 1""",
                 )
             }
         return self._stats[raw.parquet]
@@ -145,9 +145,14 @@ def stage_file(
     """Expose a raw file as the relation `name` with a `_line` column; return the rows it could not read."""
     fmt = detect_format(path)
     bad: list[BadRow] = []
+    if path.is_dir() and fmt is not Format.PARQUET:
+        raise LeadscoreError.simple(
+            "D002",
+            f"{path} is a folder of {fmt.value} files; the embedded engine reads a folder of Parquet parts only",
+            "give one file (join the parts), convert them to Parquet, or read the folder with --engine spark",
+        )
     if fmt is Format.PARQUET:
-        source = str(path / "*.parquet") if path.is_dir() else str(path)
-        rel = f"read_parquet({_lit(source)}, file_row_number = true, union_by_name = true)"
+        rel = f"read_parquet({parquet_source(path)}, file_row_number = true, union_by_name = true)"
         types = _parquet_columns(con, rel, path)
         if any(_renamed(n, types) for n in types):  # DuckDB never shows two names alike
             check_case_clashes(path, parquet_names(path), wanted)
@@ -215,10 +220,9 @@ def order_of(con: Any, relation: str) -> str:
     return ORDER if ORDER in cols else LINE
 
 
-def parquet_source(path: Path) -> str | None:
-    if detect_format(path) is not Format.PARQUET:
-        return None
-    return str(path / "*.parquet") if path.is_dir() else str(path)
+def parquet_input(path: Path) -> str | None:
+    """read_parquet's source for a Parquet input (for its statistics), else None."""
+    return parquet_source(path) if detect_format(path) is Format.PARQUET else None
 
 
 def stage_input(
@@ -241,7 +245,7 @@ def stage_input(
         line=LINE,
         read_errors=bad,
         order_unique=True,
-        parquet=parquet_source(path),
+        parquet=parquet_input(path),
     )
 
 

@@ -76,7 +76,9 @@ class RawInput:
     read_errors: list[BadRow] = field(default_factory=list)
     corrupt: str | None = None  # a column holding the text of rows the reader could not parse
     order_unique: bool = False  # `order` tells every row apart (a file position)
-    parquet: str | None = None  # the Parquet file(s) behind the relation, for their statistics
+    parquet: str | None = (
+        None  # read_parquet's source (SQL) of the Parquet file(s) behind it, for their statistics
+    )
 
 
 def _order_sql(raw: RawInput, fallback: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from leadscore.data.column_names import check_case_clashes, parquet_names
-from leadscore.data.formats import Format, detect_format
+from leadscore.data.formats import Format, detect_format, parquet_parts
 from leadscore.data.normalize import (
     ContactSpec,
     Executor,
@@ -166,7 +166,11 @@ class SparkEngine(Engine):
         corrupt: str | None = None
         if fmt is Format.PARQUET:
             check_case_clashes(path, parquet_names(path), wanted)
-            df = self.spark.read.parquet(location)
+            if path.is_dir():  # every part, in subfolders too (Spark alone skips a plain sub/)
+                parts = [str(p) for p in parquet_parts(path)]
+                df = self.spark.read.option("basePath", location).parquet(*parts)
+            else:
+                df = self.spark.read.parquet(location)
             df = df.select(
                 "*",
                 (F.col("_metadata.row_index") + 1).alias("_line"),
