@@ -79,6 +79,11 @@ _INSTANT = re.compile(
 )
 
 
+# instants given on the command line (--as-of, --cutoff, --from, …): far enough from the ends of
+# the calendar that a window of the longest duration either side of them stays on it
+EARLIEST_YEAR, LATEST_YEAR = 1000, 9000
+
+
 def parse_instant(text: str) -> int:
     """Parse an ISO 8601 instant to UTC microseconds. Offsets are converted; naive is UTC.
 
@@ -101,4 +106,10 @@ def parse_instant(text: str) -> int:
         if offset_minutes > 18 * 60:
             raise ValueError(f"'{text}' has an offset beyond ±18:00")
         us -= sign * offset_minutes * 60 * MICROS_PER_SECOND
+    if not EARLIEST <= us < LATEST:
+        raise ValueError(f"'{text}' is outside the years {EARLIEST_YEAR} to {LATEST_YEAR - 1}")
     return us
+
+
+EARLIEST = to_micros(datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC))
+LATEST = to_micros(datetime(LATEST_YEAR, 1, 1, tzinfo=UTC))

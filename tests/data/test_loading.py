@@ -146,6 +146,8 @@ def test_events_offsets_duplicates_and_bad_rows(tmp_path: Path) -> None:
         ("2026-01-01T24:00:00Z", None),  # each engine read the end of the day its own way
         ("2026-01-01T09:60:00Z", None),
         ("2026-01-01T00:00:00.Z", None),
+        ("0999-12-31T00:00:00Z", None),  # years 1000 to 9999
+        ("1000-01-01T00:00:00Z", "1000-01-01T00:00:00"),
     ],
 )
 def test_timestamp_texts_at_the_edges_of_what_reads(tmp_path: Path, text: str, utc: str | None) -> None:

@@ -16,10 +16,10 @@ INTEGER_TEXT = r"^[+-]?[0-9]+(\.0*)?$"
 NUMBER_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 NOT_WHOLE = "is not a whole number"
 TOO_LARGE = "is a whole number beyond 64 bits (more than 9.2e18 from zero)"
-# hours 0-23 (not 24:00), minutes and seconds 0-59, offsets within ±18:00 (as --as-of): a
+# years 1000-9999, hours 0-23 (not 24:00), minutes and seconds 0-59, offsets within ±18:00 (as --as-of): a
 # wider pattern let each engine read `+99:99` or `T24:00` its own way, or shift times by days
 INSTANT_TEXT = (
-    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?"
+    r"^[1-9][0-9]{3}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?"
     r"\s*(Z|z|UTC|[+-]((0[0-9]|1[0-7])(:?[0-5][0-9])?|18(:?00)?))?$"
 )
 NUMERIC_CATEGORIES = ("integer", "float", "decimal")

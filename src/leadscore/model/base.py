@@ -10,7 +10,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from leadscore.durations import MICROS_PER_DAY, MICROS_PER_HOUR, Duration, DurationTooLong
+from leadscore.durations import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MICROS_PER_DAY,
+    MICROS_PER_HOUR,
+    Duration,
+    DurationTooLong,
+)
 
 Where = str | int | tuple[str | int, ...]
 
@@ -177,9 +184,14 @@ def _day(value: Any) -> date:
     if not re.fullmatch(DAY_PATTERN, value.strip()):
         raise problem("date", f"'{value}' is not a date", hint=hint)
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise problem("date", f"'{value}' is not a date on the calendar", hint=hint) from None
+    if not EARLIEST_YEAR <= day.year < LATEST_YEAR:
+        raise problem(
+            "date", f"'{value}' is outside the years {EARLIEST_YEAR} to {LATEST_YEAR - 1}", hint=hint
+        )
+    return day
 
 
 Day = Annotated[
