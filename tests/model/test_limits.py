@@ -95,6 +95,26 @@ def test_names_differing_only_in_case_are_one_name_to_the_engines() -> None:
     ]
 
 
+def test_dimensions_and_rule_ids_differing_only_in_case_would_share_an_output_column() -> None:
+    """`fit` and `FIT` would both write `fit_points` (DuckDB kept one value twice, Spark failed);
+    rule ids `demo` and `Demo` both `rule:demo`. The same name in two programs is one column."""
+
+    def program(pid: str, dim: str, rule: str) -> str:
+        return (
+            f"  - id: {pid}\n    dimensions:\n      {dim}:\n        categories:\n          c:\n            rules:\n"
+            f"              - {{id: {rule}, event: page_view, points: 1}}\n"
+        )
+
+    head = "model: x\nversion: 1\nprograms:\n"
+    assert validate_text(head + program("a", "fit", "demo") + program("b", "fit", "demo"), "m.yaml").ok
+    report = validate_text(head + program("a", "fit", "demo") + program("b", "FIT", "Demo"), "m.yaml")
+    errors = [(d.code, d.message, d.location.line if d.location else None) for d in report.diagnostics]
+    assert errors == [
+        ("E204", "dimensions 'fit' and 'FIT' differ only in letter case", 13),
+        ("E204", "rule ids 'demo' and 'Demo' differ only in letter case", 17),
+    ]
+
+
 def _fit(rules: str, weights: str = "") -> str:
     head = "model: x\nversion: 1\nfields: {a: number}\nprograms:\n  - id: main\n"
     return (

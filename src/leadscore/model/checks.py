@@ -64,6 +64,14 @@ def iter_raw_leaves(cond: Any, path: Path) -> Iterator[tuple[dict[str, Any], Pat
 # far beyond a real model (practitioners advise 10 to 30 rules); the SQL of a longer one nests
 # deeper than Spark's parser accepts
 MAX_RULES = 500
+
+FIELDS, PROPERTIES, DIMENSIONS, RULE_IDS = "contact fields", "event properties", "dimensions", "rule ids"
+_CLASH_WHERE = {
+    FIELDS: "no file can hold both",
+    PROPERTIES: "no file can hold both",
+    DIMENSIONS: "their `_points` and `_band` columns in the scores would be one",
+    RULE_IDS: "their `rule:` columns in `score --rules` would be one",
+}
 MAX_CONDITION_DEPTH = 32  # far beyond any real model; deeper would overflow the SQL builders
 
 
@@ -94,10 +102,14 @@ class _Checker:
         self.source = source
         fields = _d(data.get("fields"))
         self.fields = {k: v for k, v in fields.items() if isinstance(v, str)}
-        # the names the model reads, with where: contact fields (False), event properties (True)
-        self._names: dict[bool, list[tuple[str, Path]]] = {
-            False: [(str(k), ("fields", k)) for k in fields],
-            True: [],
+        # names that become column names, with where: the contact fields and event properties
+        # the model reads (columns of the input files), and the dimension names and rule ids
+        # (columns of the output: `<dimension>_points`, `rule:<id>`), across the whole model
+        self._names: dict[str, list[tuple[str, Path]]] = {
+            FIELDS: [(str(k), ("fields", k)) for k in fields],
+            PROPERTIES: [],
+            DIMENSIONS: [],
+            RULE_IDS: [],
         }
 
     def diag(
@@ -123,20 +135,21 @@ class _Checker:
         yield from self._case_clashes()
 
     def _case_clashes(self) -> Iterator[Diagnostic]:
-        """Contact fields (or event properties) whose names differ only in letter case: every
-        engine compares column names without case, so a file cannot hold both apart."""
-        for events, found in self._names.items():
+        """Names that differ only in letter case where they become column names: every engine
+        compares column names without case, so an input file cannot hold two such fields (or
+        properties) apart, nor an output file two such dimensions' or rules' columns. The same
+        name twice (a rule id in two programs) is one column, and fine."""
+        for what, found in self._names.items():
             first: dict[str, str] = {}
             for name, path in found:
                 other = first.setdefault(name.casefold(), name)
                 if other != name:
-                    what = "event properties" if events else "contact fields"
                     yield self.diag(
                         "E204",
                         f"{what} '{other}' and '{name}' differ only in letter case",
                         path,
-                        "use one spelling: the engines compare column names without case, so no file can hold both",
-                        key=path[0] == "fields",
+                        f"use one spelling: the engines compare column names without case, so {_CLASH_WHERE[what]}",
+                        key=path[-1] != "field" and path[-1] != "id",
                     )
 
     def _duplicates(self, what: str, items: list[tuple[Any, Path]]) -> Iterator[Diagnostic]:
@@ -169,8 +182,12 @@ class _Checker:
             if isinstance(g, dict):
                 ids.append((g.get("id"), (*ppath, "gates", i, "id")))
                 yield from self._condition(g.get("when"), (*ppath, "gates", i, "when"), events=False)
+        for name in _d(p.get("dimensions")):
+            self._names[DIMENSIONS].append((str(name), (*ppath, "dimensions", name)))
         for rule, rpath in iter_raw_rules(p, ppath):
             ids.append((rule.get("id"), (*rpath, "id")))
+            if isinstance(rule.get("id"), str):
+                self._names[RULE_IDS].append((rule["id"], (*rpath, "id")))
             if "event" in rule:
                 yield from self._condition(rule.get("where"), (*rpath, "where"), events=True)
             else:
@@ -251,7 +268,7 @@ class _Checker:
             )
             return
         for leaf, lpath in iter_raw_leaves(cond, path):
-            self._names[events].append((str(leaf["field"]), (*lpath, "field")))
+            self._names[PROPERTIES if events else FIELDS].append((str(leaf["field"]), (*lpath, "field")))
             yield from self._leaf(leaf, lpath, events)
 
     def _leaf(self, leaf: dict[str, Any], path: Path, events: bool) -> Iterator[Diagnostic]:

@@ -26,8 +26,8 @@ E204    bad value: out of range (a number beyond 1e9, a program whose score can 
         beyond 1e15), not a duration (or one longer than 100000d), not one
         of the allowed words, keys that exclude each other (two operators in a condition,
         when and event in a rule); a program of more than 500 rules, a condition
-        nested more than 32 levels deep, or two contact fields (or two event
-        properties) whose names differ only in letter case
+        nested more than 32 levels deep, or two contact fields (event properties,
+        dimensions, rule ids) whose names differ only in letter case
 E301    duplicate id (program, trigger, or rule/gate within a program)
 E302    unknown reference: a dimension, program or band name that does not exist
 E303    an operand or segment map that does not fit the field's declared type
