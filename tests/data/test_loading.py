@@ -545,3 +545,23 @@ def test_folders_the_embedded_engine_cannot_read_are_d002(tmp_path: Path) -> Non
         d = info.value.diagnostics[0]
         assert d.code == "D002"
         assert says in d.message
+
+
+def test_unsigned_and_128_bit_parquet_integers_beyond_64_bits_are_bad_rows(tmp_path: Path) -> None:
+    big = 2**64 - 1
+    table = pa.table(
+        {
+            "contact_id": ["c1", "c2", "c3"],
+            "employees": pa.array([big, 150, 2**63 - 1024], pa.uint64()),
+        }
+    )
+    pq.write_table(table, tmp_path / "c.parquet")
+    con = duckdb.connect()
+    report = load_inputs(con, tmp_path / "c.parquet", None, SPEC, PROPS)
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (1, f"employees: {big} is a whole number beyond 64 bits (more than 9.2e18 from zero)")
+    ]
+    assert rows(con, "SELECT contact_id, employees FROM contacts ORDER BY _order") == [
+        ("c2", 150),
+        ("c3", 2**63 - 1024),
+    ]

@@ -304,18 +304,10 @@ def duckdb_category(t: str) -> str:
     t = t.upper()
     if t in ("VARCHAR", "JSON") or t.startswith("VARCHAR"):
         return "text"
-    if t in (
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-    ):
-        return "integer"
+    if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"):
+        return "integer"  # every value fits a BIGINT
+    if t in ("UBIGINT", "HUGEINT", "UHUGEINT"):
+        return "decimal"  # values may not fit a BIGINT: typed with the range check of decimals
     if t in ("FLOAT", "DOUBLE", "REAL"):
         return "float"
     if t.startswith("DECIMAL"):
