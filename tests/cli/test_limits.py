@@ -79,3 +79,15 @@ def test_a_model_date_is_within_the_years_1000_to_8999() -> None:
     assert [(d.code, d.message) for d in report.diagnostics] == [
         ("E204", "'9999-01-01' is outside the years 1000 to 8999")
     ]
+
+
+def test_a_backtest_period_that_is_empty_or_holds_too_many_ticks(data: Path) -> None:
+    base = ["backtest", "-m", str(MODEL), "-m", str(MODEL), "-c", str(data / "contacts.csv")]
+    empty = leadscore(*base, "--from", "2026-01-01", "--to", "2026-01-01")
+    assert empty.returncode == 2
+    assert "B002: the period is empty (--from equals --to)" in empty.stderr
+    huge = leadscore(*base, "--from", "1001-01-01", "--to", "8999-01-01")  # a year typed wrong
+    assert huge.returncode == 2
+    assert "B004: the period holds 2,921,210 ticks; a backtest replays at most 10,000" in huge.stderr
+    weekly = leadscore(*base, "--from", "1001-01-01", "--to", "1100-01-01", "--tick", "7d", "-q")
+    assert weekly.returncode == 0, weekly.stderr  # 5,160 weekly ticks are allowed

@@ -100,6 +100,11 @@ def _score_at_moments(
         session.close()
 
 
+# scheduled evaluations between --from and --to (27 years of daily ticks): each one scores every
+# contact, so far more is a mistake (a year typed wrong) that would fill the memory
+MAX_TICKS = 10_000
+
+
 def run_backtest(
     versions: list[tuple[str, LoadedModel]],
     inputs: Inputs,
@@ -117,7 +122,14 @@ def run_backtest(
             "B001", "a backtest compares two or more model versions", "give -m twice (or more)"
         )
     if end <= start:
-        raise LeadscoreError.simple("B002", "the period ends before it starts", "give --from before --to")
+        what = "is empty (--from equals --to)" if end == start else "ends before it starts"
+        raise LeadscoreError.simple("B002", f"the period {what}", "give --from before --to")
+    ticks = (end - start) // tick_us
+    if ticks > MAX_TICKS:
+        raise LeadscoreError.simple(
+            "B004", f"the period holds {ticks:,} ticks; a backtest replays at most {MAX_TICKS:,}",
+            "give a shorter period (--from, --to) or a longer --tick, such as 7d",
+        )  # fmt: skip
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'").fetchall()
     con.execute("SET enable_progress_bar = false").fetchall()
