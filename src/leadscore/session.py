@@ -11,7 +11,7 @@ from typing import Any
 from leadscore.compiled import compile_model
 from leadscore.compiled.ir import CompiledModel
 from leadscore.data.normalize import ContactSpec, Executor, events_where
-from leadscore.data.report import READ_EVENTS, LoadReport
+from leadscore.data.report import READ_EVENTS, TYPE_SAMPLE_ROWS, LoadReport
 from leadscore.diagnostics import Diagnostic, LeadscoreError
 from leadscore.engines import ENGINES
 from leadscore.engines.base import Engine, Step
@@ -27,19 +27,30 @@ from leadscore.sql.query import (
     build_unknown_events_query,
 )
 
-TYPE_SAMPLE_ROWS = 10_000
 
+def type_sample(ex: Executor, events: str) -> list[tuple[str, int]]:
+    """The event types of the first TYPE_SAMPLE_ROWS events with their counts, most frequent
+    first (ties A to Z): a cheap sample (the first row group or so of a file).
 
-def common_types(ex: Executor, events: str) -> tuple[str, ...]:
-    """The event types of the first TYPE_SAMPLE_ROWS events, most frequent first (ties A to Z).
-
-    A cheap sample (the first row group or so of a file) that orders the scoring query's CASE
-    on the type; it changes how fast the query runs, never what it computes.
+    It orders the scoring query's CASE on the type (which changes how fast the query runs,
+    never what it computes), and shows types that miss the model's by letter case or spaces.
     """
     counts = ex.rows(
         f"SELECT type, count(*) FROM (SELECT type FROM {events} LIMIT {TYPE_SAMPLE_ROWS}) s GROUP BY type"
     )
-    return tuple(str(t) for t, _ in sorted(counts, key=lambda r: (-int(r[1]), str(r[0]))) if t is not None)
+    ranked = sorted(((str(t), int(n)) for t, n in counts if t is not None), key=lambda r: (-r[1], r[0]))
+    return ranked
+
+
+def near_types(sample: list[tuple[str, int]], read: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    """(type in the data, the model's type, count) for sampled types no rule reads that equal a
+    type a rule reads but for letter case and surrounding spaces (`Demo_Request`, `demo_request `)."""
+    wanted = {t.strip().casefold(): t for t in read}
+    return [
+        (t, wanted[t.strip().casefold()], n)
+        for t, n in sample
+        if t not in read and t.strip().casefold() in wanted
+    ]
 
 
 @dataclass(frozen=True)
@@ -251,7 +262,10 @@ class Session:
                     event_dups=None if lookup else which,
                     event_ids=which if lookup else None,
                 )
-            relations = replace(relations, common_types=common_types(eng.executor, relations.events))
+            sample = type_sample(eng.executor, relations.events)
+            relations = replace(relations, common_types=tuple(t for t, _ in sample))
+            if events_file is not None:
+                events_file.near_types = near_types(sample, self.compiled.event_types)
             aggregate = build_event_rules_query(self.compiled, as_of, d, relations)
             eng.executor.materialize(STORED_AGGREGATE, d.render(aggregate, pretty=False))
             planned = Planned(as_of, rules)

@@ -215,3 +215,14 @@ def test_init_writes_a_valid_starter_model_and_refuses_to_overwrite(tmp_path: Pa
     again = leadscore("init", str(tmp_path / "ws"))
     assert again.returncode == 2
     assert "--force" in again.stderr
+
+
+def test_event_types_that_miss_the_models_by_letter_case_are_named(data: Path) -> None:
+    with (data / "events.csv").open("a", encoding="utf-8") as f:
+        f.write("e7,c3,Demo_Request,2025-12-30T00:00:00Z,,,\ne8,c3,Demo_Request,2025-12-31T00:00:00Z,,,\n")
+    r = leadscore("score", *args(data, "-q", "--out", str(data / "s.csv")))
+    assert r.returncode == 0, r.stderr
+    assert (
+        "events.csv: D106: warning 2 of the first 10,000 events have the type 'Demo_Request', which no rule reads;"
+        " the model reads 'demo_request'"
+    ) in r.stderr

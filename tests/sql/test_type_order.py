@@ -15,7 +15,7 @@ from leadscore.data.loading import DuckDBExecutor
 from leadscore.demo import DEMO_MODEL
 from leadscore.durations import parse_instant
 from leadscore.model.loader import load_model
-from leadscore.session import common_types
+from leadscore.session import near_types, type_sample
 from leadscore.sql.dialects import DuckDBDialect
 from leadscore.sql.query import Relations, build_event_rules_query
 
@@ -51,7 +51,13 @@ def test_the_sample_counts_the_first_rows_most_frequent_first_ties_a_to_z() -> N
     con.execute(
         "CREATE TABLE ev AS SELECT * FROM (VALUES ('b'), ('a'), ('c'), ('c'), (NULL), ('a'), ('d')) t(type)"
     )
-    assert common_types(DuckDBExecutor(con), "ev") == ("a", "c", "b", "d")
+    assert type_sample(DuckDBExecutor(con), "ev") == [("a", 2), ("c", 2), ("b", 1), ("d", 1)]
+
+
+def test_sampled_types_that_miss_the_models_by_case_or_spaces_are_named() -> None:
+    sample = [("page_view", 9), ("Demo_Request", 3), ("email_open ", 2), ("other", 1)]
+    read = ("demo_request", "email_open", "page_view")
+    assert near_types(sample, read) == [("Demo_Request", "demo_request", 3), ("email_open ", "email_open", 2)]
 
 
 def test_scores_do_not_depend_on_the_order_of_the_type_tests(
@@ -61,12 +67,13 @@ def test_scores_do_not_depend_on_the_order_of_the_type_tests(
     # frequencies, so they run different CASE orders; the scores are identical
     seen: list[tuple[str, ...]] = []
 
-    def spy(ex: object, events: str) -> tuple[str, ...]:
-        seen.append(common_types(ex, events))
-        return seen[-1]
+    def spy(ex: object, events: str) -> list[tuple[str, int]]:
+        sample = type_sample(ex, events)  # type: ignore[arg-type]
+        seen.append(tuple(t for t, _ in sample))
+        return sample
 
     monkeypatch.setattr(session, "TYPE_SAMPLE_ROWS", 4)
-    monkeypatch.setattr(session, "common_types", spy)
+    monkeypatch.setattr(session, "type_sample", spy)
     model = tmp_path / "m.yaml"
     model.write_text(
         """model: m

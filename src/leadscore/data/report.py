@@ -9,6 +9,7 @@ from typing import Any
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location, Severity
 
 MAX_LISTED = 20  # bad rows listed one by one per file; the rest are counted by reason
+TYPE_SAMPLE_ROWS = 10_000  # events sampled for their types (see session.type_sample)
 ALL_ROWS = "all rows"
 READ_EVENTS = "events the rules read"  # duplicates looked for among those only (`leadscore score`)
 
@@ -38,6 +39,9 @@ class FileReport:
     # contacts, for evaluate and journeys only: created_at values that are not timestamps (the
     # contact is kept, and counts as created before the cutoff): how many, and the first ones
     created_unreadable: int = 0
+    # events: types in a sample of the file that no rule reads but that equal a type a rule
+    # reads except for letter case or spaces: (type in the file, the model's type, count)
+    near_types: list[tuple[str, str, int]] = field(default_factory=list)
     created_examples: list[BadRow] = field(default_factory=list)
     # which rows `duplicates` counts: every row, or (events, when the scoring query drops the
     # later copies itself) the events the rules read as of the scoring instant
@@ -116,6 +120,17 @@ class LoadReport:
                         severity=Severity.WARNING,
                     )
                 )
+            out.extend(
+                Diagnostic(
+                    "D106",
+                    f"{n:,} of the first {TYPE_SAMPLE_ROWS:,} events have the type '{found}', which no rule reads; "
+                    f"the model reads '{read}'",
+                    Location(f.file),
+                    "event types match exactly, letter case and spaces included: fix the type in the data or in the model",
+                    Severity.WARNING,
+                )
+                for found, read, n in f.near_types
+            )
             if f.duplicates:
                 what = "an event_id" if f.kind == "events" else "a contact_id"
                 rows = "rows" if f.duplicates_among == ALL_ROWS else f.duplicates_among
