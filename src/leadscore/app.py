@@ -189,10 +189,19 @@ class Application:
                 contact, evs = session.contact_records(contact_id)
                 results = evaluate_contact(session.model, contact, evs, as_of)
                 if program is not None:
+                    programs = [p.id for p in session.model.programs]
+                    if program not in programs:
+                        raise LeadscoreError.simple(
+                            "X002",
+                            f"the model has no program '{program}'",
+                            f"its programs: {', '.join(programs)}",
+                        )
                     results = [r for r in results if r.program == program]
                     if not results:
                         raise LeadscoreError.simple(
-                            "X002", f"contact '{contact_id}' is not scored by program '{program}'"
+                            "X002",
+                            f"contact '{contact_id}' is not scored by program '{program}'",
+                            "its applies_to leaves the contact out; leave out --program to see every program",
                         )
             except LeadscoreError as exc:
                 raise LeadscoreError(

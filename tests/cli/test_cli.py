@@ -85,6 +85,7 @@ def test_strict_turns_bad_rows_into_an_error(data: Path) -> None:
         (["score", "-m", str(MODEL), "-c", "nope.csv"], "D001"),
         (["score", "-m", str(MODEL), "-c", "{contacts}", "--out", "scores.xlsx"], "O001"),
         (["explain", "-m", str(MODEL), "-c", "{contacts}", "--contact", "zzz"], "X001"),
+        (["explain", "-m", str(MODEL), "-c", "{contacts}", "--contact", "c1", "--program", "nope"], "X002"),
         (["score", "-m", str(MODEL), "-c", "utf16.csv"], "D008"),
         (["score", "-m", str(MODEL), "-c", "broken.parquet"], "D008"),
     ],
