@@ -17,7 +17,7 @@ E002    the model file is not UTF-8 text (at the line and column of the first ba
 E100    YAML syntax error (indentation, a tab, an unclosed bracket or quote, …), or
         brackets nested thousands of levels deep
 E101    duplicate key in one mapping (every duplicate is reported)
-E102    a key that is a list or a mapping
+E102    a key that is a list or a mapping, or null (`~:`)
 E200    the model file is empty
 E201    unknown key, operator or action (with a "did you mean")
 E202    missing required key

@@ -135,8 +135,18 @@ class _Builder:
                 )
                 continue
             key = self.build(key_node, ("__key__",))
+            if key is None:  # `~:`, `null:` or a bare `:` names nothing
+                self.diagnostics.append(
+                    Diagnostic(
+                        "E102",
+                        "a key is null (`~`, `null` or nothing before the colon)",
+                        Location(self.source.file, *_pos(key_node)),
+                        "write the name, or quote it ('null') if that is the name",
+                    )
+                )
+                continue
             if not isinstance(key, str):
-                key = key_node.value if key is not None else "null"
+                key = key_node.value
             kspan = _span(key_node.start_mark)
             if key in first_seen:
                 prev = first_seen[key]
