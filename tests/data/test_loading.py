@@ -68,6 +68,12 @@ def test_contacts_are_typed_and_bad_rows_reported_with_lines(tmp_path: Path) -> 
     assert f.rows == 6  # data rows read
     assert f.loaded == 2
     assert f.duplicates == 1
+    # a later row of an id is listed as a duplicate (D103), not as a bad row: --strict counts 3
+    assert [b.code for b in f.bad] == ["D101", "D101", "D101", "D103"]
+    with pytest.raises(LeadscoreError) as info:
+        report.check_strict()
+    assert [d.code for d in info.value.diagnostics] == ["D101", "D101", "D101", "D199"]
+    assert info.value.diagnostics[-1].message == "3 bad rows and --strict is on"
 
 
 @pytest.mark.parametrize(

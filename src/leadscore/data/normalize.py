@@ -190,7 +190,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     for dup_line, dup, first in dupes[: max(0, MAX_LISTED - len(report.bad))]:
         where_first = f"on line {first}" if first is not None else "earlier"
         reason = f"contact_id '{dup}' already given {where_first}; the first row counts"
-        report.bad.append(BadRow(report.file, int(dup_line or 0), reason))
+        report.bad.append(BadRow(report.file, int(dup_line or 0), reason, code="D103"))
     return report
 
 

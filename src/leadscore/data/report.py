@@ -20,9 +20,10 @@ class BadRow:
     line: int  # 1-based line of a CSV / JSON Lines file; 1-based row of a Parquet file
     reason: str
     column: str | None = None
+    code: str = "D101"  # D103 for a row whose id an earlier row gave: listed, not a bad row
 
     def to_diagnostic(self) -> Diagnostic:
-        return Diagnostic("D101", self.reason, Location(self.file, self.line), severity=Severity.WARNING)
+        return Diagnostic(self.code, self.reason, Location(self.file, self.line), severity=Severity.WARNING)
 
 
 @dataclass
