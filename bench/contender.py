@@ -36,7 +36,7 @@ from workload import AS_OF, AS_OF_US  # noqa: E402
 # modules the scoring call would otherwise import on first use (see `seconds` above)
 PRELOAD = {
     "handwritten": ["duckdb"],
-    "loop": [],
+    "loop": ["pyarrow.dataset", "pyarrow.parquet"],
     "leadscore": [
         "duckdb",
         "ruamel.yaml",
