@@ -44,6 +44,21 @@ e9,c5,email_click,2025-12-31T23:59:59.999999Z,,,FALSE
 """
 
 
+def typed_contacts() -> pa.Table:
+    """CONTACTS without c2 (its employees 'abc' cannot be typed), as typed Parquet columns."""
+    return pa.table(
+        {
+            "contact_id": ["c1", "c3", "c4", "c5"],
+            "country": ["PL", "NO", "DE", "UK"],
+            "employees": pa.array([200, 12, 500, None], pa.int64()),
+            "job_title": ["VP Sales", "Head of Growth", "chief ŁÓDŹ", None],
+            "industry": ["SaaS", None, "software", None],
+            "age": pa.array([40, 30, 52, 19], pa.int64()),
+            "budget": pa.array([20000.0, 10000.0, None, 10000.0]),
+        }
+    )
+
+
 def rows_of(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return {
         (r["contact_id"], r["program"]): r for r in (json.loads(x) for x in path.read_text().splitlines())
@@ -263,17 +278,7 @@ def test_spark_reads_csv_jsonl_and_parquet_parts_itself(files: Path, spark_sessi
             )
     parts = files / "contacts_parquet"
     parts.mkdir()
-    table = pa.table(
-        {
-            "contact_id": ["c1", "c3", "c4", "c5"],
-            "country": ["PL", "NO", "DE", "UK"],
-            "employees": pa.array([200, 12, 500, None], pa.int64()),
-            "job_title": ["VP Sales", "Head of Growth", "chief ŁÓDŹ", None],
-            "industry": ["SaaS", None, "software", None],
-            "age": pa.array([40, 30, 52, 19], pa.int64()),
-            "budget": pa.array([20000.0, 10000.0, None, 10000.0]),
-        }
-    )
+    table = typed_contacts()
     pq.write_table(table.slice(0, 2), parts / "part-0.parquet")
     pq.write_table(table.slice(2), parts / "part-1.parquet")
     out = files / "spark_mixed.jsonl"
@@ -284,17 +289,7 @@ def test_spark_reads_csv_jsonl_and_parquet_parts_itself(files: Path, spark_sessi
 def _nested_parts(files: Path) -> tuple[Path, Path]:
     """The contacts (c2 aside) as a folder with parts in a plain subfolder, and as Hive
     partitions by country (`.pq` parts); a `_SUCCESS` file and a `_temporary/` folder beside them."""
-    table = pa.table(
-        {
-            "contact_id": ["c1", "c3", "c4", "c5"],
-            "country": ["PL", "NO", "DE", "UK"],
-            "employees": pa.array([200, 12, 500, None], pa.int64()),
-            "job_title": ["VP Sales", "Head of Growth", "chief ŁÓDŹ", None],
-            "industry": ["SaaS", None, "software", None],
-            "age": pa.array([40, 30, 52, 19], pa.int64()),
-            "budget": pa.array([20000.0, 10000.0, None, 10000.0]),
-        }
-    )
+    table = typed_contacts()
     nested, hive = files / "nested", files / "hive"
     (nested / "sub").mkdir(parents=True)
     pq.write_table(table.slice(0, 2), nested / "part-0.parquet")
