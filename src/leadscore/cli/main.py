@@ -68,10 +68,10 @@ def handle_errors(func: F) -> F:
             if str(exc) != INTERRUPTED:
                 raise
             _interrupted()
-        except OSError as exc:  # a path the user gave that cannot be written
+        except OSError as exc:  # a path the user gave that cannot be written (or read)
             from leadscore.output.paths import cannot_write
 
-            _fail(cannot_write(str(exc.filename or ""), exc), fmt)
+            _fail(cannot_write(str(exc.filename or ""), exc, verb="use"), fmt)
 
     return wrapper  # type: ignore[return-value]
 

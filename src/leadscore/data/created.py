@@ -1,8 +1,9 @@
 """A contact's `created_at`, which `evaluate` and `journeys` read (scoring does not).
 
 It is read like an event's timestamp (the same accepted forms, offsets converted). A value that
-is not a timestamp is reported (D105) and the contact is kept, counting as created before the
-cutoff; with `--strict` it is an error.
+is not a timestamp is reported (D105) and the contact is kept with no known creation time
+(`evaluate` counts it as created before the cutoff, `journeys` does not pick it as a recent
+lead); with `--strict` it is an error.
 """
 
 from __future__ import annotations

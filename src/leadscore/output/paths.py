@@ -37,12 +37,12 @@ def check_target(out: Path, inputs: Iterable[Path | None] = (), missing_folder: 
         raise cannot_write(out, exc) from None
 
 
-def cannot_write(path: Path | str, exc: OSError) -> LeadscoreError:
+def cannot_write(path: Path | str, exc: OSError, verb: str = "write") -> LeadscoreError:
     """O003 for a file system error: the path, and the system's own reason."""
     reason = exc.strerror or str(exc)
     return LeadscoreError.simple(
         "O003",
-        f"cannot write {path}: {reason}",
+        f"cannot {verb} {path}: {reason}",
         "check that the folder exists and can be written, and that the name is a file, not a folder",
     )
 
