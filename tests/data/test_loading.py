@@ -571,3 +571,20 @@ def test_unsigned_and_128_bit_parquet_integers_beyond_64_bits_are_bad_rows(tmp_p
         ("c2", 150),
         ("c3", 2**63 - 1024),
     ]
+
+
+def test_a_key_given_twice_in_a_json_line_is_a_bad_row_when_it_is_read(tmp_path: Path) -> None:
+    head = '"type": "t", "timestamp": "2026-01-01T00:00:00Z"'
+    lines = [
+        f'{{"event_id": "e1", "contact_id": "c1", "contact_id": "c2", {head}}}',
+        f'{{"event_id": "e2", "contact_id": "c1", {head}, "properties": {{"url": "/a", "url": "/b"}}}}',
+        f'{{"event_id": "e3", "contact_id": "c1", {head}, "note": "x", "note": "y"}}',  # not read
+        f'{{"event_id": "e4", "contact_id": "c1", {head}, "properties": "{{\\"url\\": \\"/a\\", \\"url\\": \\"/b\\"}}"}}',
+    ]
+    con, report = load(tmp_path, CONTACTS, "\n".join(lines) + "\n", ename="e.jsonl")
+    assert rows(con, "SELECT event_id FROM events ORDER BY event_id") == [("e3",)]
+    assert [(b.line, b.reason) for b in report.files[1].bad] == [
+        (1, "the key 'contact_id' is given twice; which one counts is unclear"),
+        (2, "the key 'url' is given twice; which one counts is unclear"),
+        (4, "properties: the key 'url' is given twice; which one counts is unclear"),
+    ]

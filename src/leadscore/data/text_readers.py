@@ -282,8 +282,38 @@ class _RawNumber(str):
     """A JSON number kept as the text it was written in."""
 
 
-def _loads(line: str) -> Any:
-    return json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber)
+class _RepeatedKey(ValueError):
+    """A JSON object that gives one key twice (json.loads would keep the last silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _RepeatedKey(k)
+            seen.add(k)
+    return obj
+
+
+def _loads(line: str, wanted: set[str] | None = None) -> Any:
+    """Parse JSON keeping numbers' text; a key given twice is an error when it is read (in
+    `wanted`, or `wanted` is None), else the last one counts, as in json.loads."""
+    try:
+        return json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber, object_pairs_hook=_object)
+    except _RepeatedKey as exc:
+        if wanted is None or exc.key in wanted or exc.key == PROPERTIES:
+            raise
+        return json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber)
+
+
+def _twice(key: str) -> str:
+    return f"the key '{key}' is given twice; which one counts is unclear"
 
 
 def flatten_properties(record: dict[str, Any], wanted: set[str] | None) -> dict[str, str | None]:
@@ -313,9 +343,11 @@ def _properties_object(record: dict[str, Any], wanted: set[str] | None) -> str |
         return None  # every key the model reads is at the top level: properties is not read
     if isinstance(props, str):
         try:
-            parsed = _loads(props)
+            parsed = _loads(props, wanted)
         except json.JSONDecodeError as exc:
             return f"properties is not valid JSON: {exc.msg}"
+        except _RepeatedKey as exc:
+            return f"properties: {_twice(exc.key)}"
         if isinstance(parsed, dict):
             record[PROPERTIES] = parsed
             return None
@@ -367,9 +399,12 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
             bad.append(BadRow(str(path), n, why))
             continue
         try:
-            record = _loads(line)
+            record = _loads(line, wanted)
         except json.JSONDecodeError as exc:
             bad.append(BadRow(str(path), n, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+            continue
+        except _RepeatedKey as exc:
+            bad.append(BadRow(str(path), n, _twice(exc.key)))
             continue
         if not isinstance(record, dict):
             bad.append(BadRow(str(path), n, "a line must be a JSON object {...}"))
@@ -405,9 +440,13 @@ def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTab
         obj: Any = {}
         if text is not None:
             try:
-                obj = _loads(text)
+                obj = _loads(text, wanted)
             except json.JSONDecodeError as exc:
                 bad.append(BadRow(str(path), line, f"properties is not valid JSON: {exc.msg}"))
+                keep.append(False)
+                continue
+            except _RepeatedKey as exc:
+                bad.append(BadRow(str(path), line, f"properties: {_twice(exc.key)}"))
                 keep.append(False)
                 continue
             if not isinstance(obj, dict):
