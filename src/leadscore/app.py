@@ -131,8 +131,8 @@ class Application:
         started = time.perf_counter()
         inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
         if out is not None:  # fail early on a bad output name or place, before any work
+            check_target(out, [inputs.contacts, inputs.events])  # a folder is O003, not O001
             output_format(out)
-            check_target(out, [inputs.contacts, inputs.events])
         if out_table is not None and out_table in (inputs.contacts_table, inputs.events_table):
             raise LeadscoreError.simple(
                 "O004", f"the table {out_table} is one of this run's inputs; writing would replace it",

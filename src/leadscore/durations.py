@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 MICROS_PER_SECOND = 1_000_000
 MICROS_PER_HOUR = 3_600 * MICROS_PER_SECOND
@@ -42,6 +42,14 @@ class Duration:
                 f"'{text}' is longer than the longest duration, {MAX_DURATION_DAYS}d (about 270 years)"
             )
         return cls(micros, text)
+
+    @classmethod
+    def parse_positive(cls, text: str) -> Duration:
+        """A duration that is some time (a window, a tick): `0d` is refused."""
+        duration = cls.parse(text)
+        if duration.micros == 0:
+            raise ValueError(f"'{text}' is no time at all; give a duration such as 1d")
+        return duration
 
     @property
     def days(self) -> float:
@@ -107,8 +115,17 @@ def parse_instant(text: str) -> int:
             raise ValueError(f"'{text}' has an offset beyond ±18:00")
         us -= sign * offset_minutes * 60 * MICROS_PER_SECOND
     if not EARLIEST <= us < LATEST:
-        raise ValueError(f"'{text}' is outside the years {EARLIEST_YEAR} to {LATEST_YEAR - 1}")
+        raise ValueError(outside_years(text))
     return us
+
+
+def outside_years(text: str) -> str:
+    """Why an instant or a day given as `text` is refused: its year is not in the range."""
+    return f"'{text}' is outside the years {EARLIEST_YEAR} to {LATEST_YEAR - 1}"
+
+
+def day_in_range(day: date) -> bool:
+    return EARLIEST_YEAR <= day.year < LATEST_YEAR
 
 
 EARLIEST = to_micros(datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC))

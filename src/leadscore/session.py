@@ -38,8 +38,7 @@ def type_sample(ex: Executor, events: str) -> list[tuple[str, int]]:
     counts = ex.rows(
         f"SELECT type, count(*) FROM (SELECT type FROM {events} LIMIT {TYPE_SAMPLE_ROWS}) s GROUP BY type"
     )
-    ranked = sorted(((str(t), int(n)) for t, n in counts if t is not None), key=lambda r: (-r[1], r[0]))
-    return ranked
+    return sorted(((str(t), int(n)) for t, n in counts if t is not None), key=lambda r: (-r[1], r[0]))
 
 
 def near_types(sample: list[tuple[str, int]], read: tuple[str, ...]) -> list[tuple[str, str, int]]:

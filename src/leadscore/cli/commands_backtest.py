@@ -25,12 +25,9 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> int:
     from leadscore.durations import Duration
 
     try:
-        micros = Duration.parse(value).micros
+        return Duration.parse_positive(value).micros
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    if micros == 0:
-        raise click.BadParameter(f"'{value}' is no time at all; give a duration such as 1d")
-    return micros
 
 
 @click.command()

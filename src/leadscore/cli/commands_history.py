@@ -130,16 +130,14 @@ def status(model: Path, today: str | None, check: bool, fmt: str) -> None:
 def _day(text: str | None) -> date:
     if text is None:
         return datetime.now(UTC).date()
-    from leadscore.durations import EARLIEST_YEAR, LATEST_YEAR
+    from leadscore.durations import day_in_range, outside_years
 
     try:
         day = date.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(f"'{text}' is not a date such as 2026-01-15", param_hint="--today") from None
-    if not EARLIEST_YEAR <= day.year < LATEST_YEAR:
-        raise click.BadParameter(
-            f"'{text}' is outside the years {EARLIEST_YEAR} to {LATEST_YEAR - 1}", param_hint="--today"
-        )
+    if not day_in_range(day):
+        raise click.BadParameter(outside_years(text), param_hint="--today")
     return day
 
 

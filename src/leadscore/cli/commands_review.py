@@ -31,12 +31,9 @@ def _duration(value: str, option: str = "--horizon") -> object:
     from leadscore.durations import Duration
 
     try:
-        duration = Duration.parse(value)
+        return Duration.parse_positive(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from None
-    if duration.micros == 0:
-        raise click.BadParameter(f"'{value}' is no time at all: the window would be empty", param_hint=option)
-    return duration
 
 
 def report_format(fmt: str | None, out: Path | None, inputs: Iterable[Path | None] = ()) -> str:

@@ -27,18 +27,20 @@ def _unreadable(column: str) -> str:
     return f"{column} IS NOT NULL AND ({created_us(column)}) IS NULL"
 
 
-def check_created_at(ex: Any, report: FileReport) -> None:
-    """Count and list, in `report`, the contacts whose created_at is not a timestamp."""
+def check_created_at(ex: Any, report: FileReport) -> bool:
+    """Whether the contacts have a created_at column; if so, count and list in `report` the
+    contacts whose created_at is not a timestamp."""
+    if CREATED_AT not in ex.columns("contacts"):
+        return False
     report.created_unreadable = int(
         ex.rows(f"SELECT count(*) FROM contacts WHERE {_unreadable(CREATED_AT)}")[0][0]
     )
-    if not report.created_unreadable:
-        return
-    line = "s._line" if "_line" in ex.columns("staged_contacts") else "NULL"
-    first = ex.rows(
-        f"SELECT {line}, c.{CREATED_AT} FROM contacts c LEFT JOIN staged_contacts s ON s._order = c._order "
-        f"WHERE {_unreadable('c.' + CREATED_AT)} ORDER BY c._order LIMIT {MAX_LISTED}"
-    )
-    report.created_examples = [
-        BadRow(report.file, int(n or 0), f"{CREATED_AT}: '{value}' {_REASON}") for n, value in first
-    ]
+    if report.created_unreadable:
+        first = ex.rows(
+            f"SELECT s._line, c.{CREATED_AT} FROM contacts c JOIN staged_contacts s ON s._order = c._order "
+            f"WHERE {_unreadable('c.' + CREATED_AT)} ORDER BY c._order LIMIT {MAX_LISTED}"
+        )
+        report.created_examples = [
+            BadRow(report.file, int(n or 0), f"{CREATED_AT}: '{value}' {_REASON}") for n, value in first
+        ]
+    return True

@@ -140,10 +140,17 @@ def _parquet_columns(con: Any, rel: str, path: Path) -> dict[str, str]:
 
 
 def stage_file(
-    con: Any, path: Path, name: str, wanted: set[str] | None, need_props: set[str], required: set[str]
+    con: Any,
+    path: Path,
+    fmt: Format,
+    source: str | None,
+    name: str,
+    wanted: set[str] | None,
+    need_props: set[str],
+    required: set[str],
 ) -> list[BadRow]:
-    """Expose a raw file as the relation `name` with a `_line` column; return the rows it could not read."""
-    fmt = detect_format(path)
+    """Expose a raw file as the relation `name` with a `_line` column; return the rows it could not
+    read. `source` is read_parquet's source for a Parquet input (see formats.parquet_source)."""
     bad: list[BadRow] = []
     if path.is_dir() and fmt is not Format.PARQUET:
         raise LeadscoreError.simple(
@@ -151,8 +158,8 @@ def stage_file(
             f"{path} is a folder of {fmt.value} files; the embedded engine reads a folder of Parquet parts only",
             "give one file (join the parts), convert them to Parquet, or read the folder with --engine spark",
         )
-    if fmt is Format.PARQUET:
-        rel = f"read_parquet({parquet_source(path)}, file_row_number = true, union_by_name = true)"
+    if source is not None:
+        rel = f"read_parquet({source}, file_row_number = true, union_by_name = true)"
         types = _parquet_columns(con, rel, path)
         if any(_renamed(n, types) for n in types):  # DuckDB never shows two names alike
             check_case_clashes(path, parquet_names(path), wanted)
@@ -220,11 +227,6 @@ def order_of(con: Any, relation: str) -> str:
     return ORDER if ORDER in cols else LINE
 
 
-def parquet_input(path: Path) -> str | None:
-    """read_parquet's source for a Parquet input (for its statistics), else None."""
-    return parquet_source(path) if detect_format(path) is Format.PARQUET else None
-
-
 def stage_input(
     con: Any,
     path: Path,
@@ -237,7 +239,9 @@ def stage_input(
     """Check a file given with `--<option>`, stage it as `name` with its line numbers, and
     describe it for normalisation (input order, line, the rows the reader could not read)."""
     check_input(path, option)
-    bad = stage_file(con, path, name, wanted, need_props, required)
+    fmt = detect_format(path)
+    source = parquet_source(path) if fmt is Format.PARQUET else None  # a folder's parts, listed once
+    bad = stage_file(con, path, fmt, source, name, wanted, need_props, required)
     return RawInput(
         name,
         str(path),
@@ -245,7 +249,7 @@ def stage_input(
         line=LINE,
         read_errors=bad,
         order_unique=True,
-        parquet=parquet_input(path),
+        parquet=source,
     )
 
 

@@ -341,17 +341,26 @@ def _properties_object(record: dict[str, Any], wanted: set[str] | None) -> str |
         return None
     if wanted is not None and all(w in record for w in wanted):
         return None  # every key the model reads is at the top level: properties is not read
-    if isinstance(props, str):
-        try:
-            parsed = _loads(props, wanted)
-        except json.JSONDecodeError as exc:
-            return f"properties is not valid JSON: {exc.msg}"
-        except _RepeatedKey as exc:
-            return f"properties: {_twice(exc.key)}"
-        if isinstance(parsed, dict):
-            record[PROPERTIES] = parsed
-            return None
-    return "properties must be a JSON object {...}"
+    if not isinstance(props, str):
+        return _NOT_AN_OBJECT
+    parsed, why = properties_from_text(props, wanted)
+    if parsed is not None:
+        record[PROPERTIES] = parsed
+    return why
+
+
+_NOT_AN_OBJECT = "properties must be a JSON object {...}"
+
+
+def properties_from_text(text: str, wanted: set[str] | None) -> tuple[dict[str, Any] | None, str | None]:
+    """The object a `properties` text holds, or the reason it holds none (a bad row)."""
+    try:
+        obj = _loads(text, wanted)
+    except json.JSONDecodeError as exc:
+        return None, f"properties is not valid JSON: {exc.msg}"
+    except _RepeatedKey as exc:
+        return None, f"properties: {_twice(exc.key)}"
+    return (obj, None) if isinstance(obj, dict) else (None, _NOT_AN_OBJECT)
 
 
 IDENTITY_KEYS = ("contact_id", "event_id", "type", "timestamp")
@@ -437,22 +446,14 @@ def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTab
     keep: list[bool] = []
     bad: list[BadRow] = []
     for text, line in zip(raw, line_numbers, strict=True):
-        obj: Any = {}
+        obj: dict[str, Any] = {}
         if text is not None:
-            try:
-                obj = _loads(text, wanted)
-            except json.JSONDecodeError as exc:
-                bad.append(BadRow(str(path), line, f"properties is not valid JSON: {exc.msg}"))
+            parsed, why = properties_from_text(text, wanted)
+            if parsed is None:
+                bad.append(BadRow(str(path), line, str(why)))
                 keep.append(False)
                 continue
-            except _RepeatedKey as exc:
-                bad.append(BadRow(str(path), line, f"properties: {_twice(exc.key)}"))
-                keep.append(False)
-                continue
-            if not isinstance(obj, dict):
-                bad.append(BadRow(str(path), line, "properties must be a JSON object {...}"))
-                keep.append(False)
-                continue
+            obj = parsed
         keep.append(True)
         for w in missing:
             values[w].append(_text(obj.get(w)))

@@ -283,9 +283,7 @@ def journeys(session: Session, request: JourneysRequest, step: Step) -> Journeys
         session.report.files.append(load_outcomes(con, request.outcomes))
     else:
         _empty_outcomes(ex)
-    created_at = "created_at" in ex.columns("contacts")
-    if created_at:
-        check_created_at(ex, session.report.files[0])
+    created_at = check_created_at(ex, session.report.files[0])
     if request.strict:
         session.report.check_strict()
     as_of, start = request.as_of, request.as_of - request.period.micros

@@ -11,12 +11,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, Wi
 from pydantic_core import PydanticCustomError
 
 from leadscore.durations import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
     MICROS_PER_DAY,
     MICROS_PER_HOUR,
     Duration,
     DurationTooLong,
+    day_in_range,
+    outside_years,
 )
 
 Where = str | int | tuple[str | int, ...]
@@ -187,10 +187,8 @@ def _day(value: Any) -> date:
         day = date.fromisoformat(value.strip())
     except ValueError:
         raise problem("date", f"'{value}' is not a date on the calendar", hint=hint) from None
-    if not EARLIEST_YEAR <= day.year < LATEST_YEAR:
-        raise problem(
-            "date", f"'{value}' is outside the years {EARLIEST_YEAR} to {LATEST_YEAR - 1}", hint=hint
-        )
+    if not day_in_range(day):
+        raise problem("date", outside_years(value), hint=hint)
     return day
 
 

@@ -16,10 +16,6 @@ OUTPUT_FORMATS = {
 
 
 def output_format(path: Path) -> str:
-    if path.is_dir():
-        raise LeadscoreError.simple(
-            "O003", f"cannot write {path}: it is a folder", f"name a file, such as {path / 'scores.csv'}"
-        )
     fmt = OUTPUT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise LeadscoreError.simple(

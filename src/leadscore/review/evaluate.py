@@ -135,8 +135,7 @@ def evaluate(session: Session, request: EvaluationRequest, step: Step) -> Evalua
     if request.feedback is not None:
         step(f"reading feedback from {request.feedback}")
         session.report.files.append(load_feedback(con, request.feedback))
-    if "created_at" in session.engine.executor.columns("contacts"):
-        check_created_at(session.engine.executor, session.report.files[0])
+    created_at = check_created_at(session.engine.executor, session.report.files[0])
     if request.strict:
         session.report.check_strict()
     window = Window(request.cutoff, request.horizon, positive)
@@ -144,7 +143,6 @@ def evaluate(session: Session, request: EvaluationRequest, step: Step) -> Evalua
     session.score(window.cutoff, rules=True, keep=True)
     ex = session.engine.executor
     labels.label_contacts(ex, window)
-    created_at = "created_at" in ex.columns("contacts")
     evaluations = []
     for program in programs:
         step(f"evaluating program {program.id}")
