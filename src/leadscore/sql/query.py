@@ -65,8 +65,7 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
     if relations.event_dups is not None or relations.event_ids is not None:
         ev_cols += [col("event_id"), col(ORDER)]
     ev_cols += [alias(dialect.lower(col(name)), lowered) for name, lowered in events.lowered.items()]
-    if "is_bot" in cm.event_properties:
-        # SPEC §3a: an event is a bot's only for the text 'true' in any case
+    if events.bot_column:  # tested by several masks: computed once per event
         bot = dialect.equals_folded(col("is_bot"), "true")
         ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
     events_in = exp.select(*ev_cols, copy=False).from_(

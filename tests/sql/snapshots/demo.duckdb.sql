@@ -9,8 +9,7 @@ WITH events_in AS (
     CAST(EPOCH_US("timestamp") AS BIGINT) AS "ts_us",
     "is_bot",
     "form",
-    "url",
-    COALESCE("is_bot" ILIKE 'true', FALSE) AS "is_bot__"
+    "url"
   FROM events
 ), scope AS (
   SELECT
@@ -22,7 +21,7 @@ WITH events_in AS (
       "contact_id",
       "ts_us",
       CASE
-        WHEN "is_bot__"
+        WHEN "is_bot" ILIKE 'true'
         THEN CAST(0 AS BIGINT)
         ELSE CASE
           WHEN "type" = 'contact_request'

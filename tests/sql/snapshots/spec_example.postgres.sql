@@ -11,8 +11,7 @@ WITH events_in AS (
     "form",
     "url",
     LOWER("form") AS "form__lower",
-    LOWER("url") AS "url__lower",
-    COALESCE(LOWER("is_bot") = 'true', FALSE) AS "is_bot__"
+    LOWER("url") AS "url__lower"
   FROM events
 ), scope AS (
   SELECT
@@ -24,7 +23,7 @@ WITH events_in AS (
       "contact_id",
       "ts_us",
       CASE
-        WHEN "is_bot__"
+        WHEN LOWER("is_bot") = 'true'
         THEN CAST(0 AS BIGINT)
         ELSE CASE
           WHEN "type" = 'demo_request'

@@ -11,8 +11,7 @@ WITH events_in AS (
     `form`,
     `url`,
     LOWER(REPLACE(`form`, 'Σ', 'σ')) AS `form__lower`,
-    LOWER(REPLACE(`url`, 'Σ', 'σ')) AS `url__lower`,
-    COALESCE(LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true', FALSE) AS `is_bot__`
+    LOWER(REPLACE(`url`, 'Σ', 'σ')) AS `url__lower`
   FROM events
 ), scope AS (
   SELECT
@@ -24,7 +23,7 @@ WITH events_in AS (
       `contact_id`,
       `ts_us`,
       CASE
-        WHEN `is_bot__`
+        WHEN LOWER(REPLACE(`is_bot`, 'Σ', 'σ')) = 'true'
         THEN CAST(0 AS BIGINT)
         ELSE CASE
           WHEN `type` = 'demo_request'
