@@ -393,6 +393,31 @@ def test_w411_dimension_without_any_cap() -> None:
     assert "rule 'pricing' counts every event" in of(text, "W411")[0].message
 
 
+# --- W412 decay without grace ---------------------------------------------------------------
+
+
+def with_decay(decay: str) -> str:
+    return edit(
+        CLEAN,
+        "        max: 30  # engagement budget\n",
+        f"        max: 30  # engagement budget\n        decay: {decay}\n",
+    )
+
+
+def test_w412_decay_without_after_starts_at_once() -> None:
+    text = with_decay("{every: 30d, by: 10%}")
+    assert lines(text, "W412") == [line_of(text, "decay:")]
+    (d,) = of(text, "W412")
+    assert "decay of 'engagement' has no after:" in d.message
+    assert "(-10%)" in d.message
+    assert "after: 30d" in d.hint
+    assert "(-5 points)" in of(with_decay("{every: 2w, by: 5}"), "W412")[0].message
+    assert "after: 2w" in of(with_decay("{every: 2w, by: 5}"), "W412")[0].hint
+    # a grace period, or after: 0d written on purpose, silences it
+    assert of(with_decay("{after: 30d, every: 30d, by: 10%}"), "W412") == []
+    assert of(with_decay("{after: 0d, every: 30d, by: 10%}"), "W412") == []
+
+
 # --- the SPEC example -------------------------------------------------------------------------
 
 

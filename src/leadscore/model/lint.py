@@ -434,6 +434,36 @@ class UncappedDimension(ProgramRule):
             )
 
 
+class DecayWithoutGrace(ProgramRule):
+    """Decay with no `after`: idle time is never under 0d, so the first step comes at once.
+
+    SPEC §3 item 6: n = 1 + floor((idle − after) / every) once idle ≥ after, and `after`
+    defaults to 0d, so even a contact active at the scoring instant is one step down. Often
+    meant (then `after: 0d` says so and silences this), often not: practitioners give a grace
+    period before interest counts as fading.
+    """
+
+    code = "W412"
+    name = "decay-without-grace"
+    description = "Decay has no `after`, so even a contact active today has lost one step."
+
+    def check_program(self, program: Program, ppath: Path, source: SourceMap) -> Iterator[Diagnostic]:
+        for dname, dim in program.dimensions.items():
+            decay = dim.decay
+            if decay is None or "after" in decay.model_fields_set:
+                continue
+            step = f"{decay.by}" if decay.by.kind == "percent" else f"{decay.by} points"
+            yield self.warn(
+                source,
+                (*ppath, "dimensions", dname, "decay"),
+                f"decay of '{dname}' has no after:, so its first step (-{step}) comes at once: "
+                "a contact active today has already lost it",
+                f"give a grace period before the first step, such as after: {decay.every.text}; "
+                "write after: 0d to decay from the first day on purpose",
+                prefer_key=True,
+            )
+
+
 LINT_RULES: tuple[LintRule, ...] = (
     TooManyBehaviours(),
     TooManyNegatives(),
@@ -446,6 +476,7 @@ LINT_RULES: tuple[LintRule, ...] = (
     ZeroPoints(),
     NegativeCritical(),
     UncappedDimension(),
+    DecayWithoutGrace(),
 )
 
 
