@@ -299,7 +299,8 @@ def test_w407_trigger_values() -> None:
 
 
 def test_w407_decay_keeps_the_highest_value_and_lowers_the_lowest() -> None:
-    # Decay never raises a value, and a fresh lead is not decayed: engagement still reaches 30.
+    # Decay never raises a value, so engagement's bound stays 30. (A generous bound here: with no
+    # `after` even a contact active at T is one step down, 27 at most, which W412 reports.)
     decay = "        decay: {every: 30d, by: 10%}\n        bands: [{name: hot, min: 30}]\n"
     text = edit(
         CLEAN, "        max: 30  # engagement budget\n", "        max: 30  # engagement budget\n" + decay
