@@ -158,7 +158,7 @@ class Decay(Strict):
 
     after: NonNegativeDuration = Field(
         default_factory=lambda: Duration(0, "0d"),
-        description="Idle time before the first step (default 0d).",
+        description="Idle time before the first step (default 0d: the first step comes at once, W412).",
     )
     every: PositiveDuration = Field(description="Length of each further decay step.")
     by: DecayAmount = Field(description="Each step: a percentage (10%) or a number of points (5).")
