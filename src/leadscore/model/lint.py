@@ -5,15 +5,7 @@ description and a `check(model, source)` method yielding warnings located in the
 :data:`LINT_RULES` lists one instance of each, in code order, for `validate` and the docs.
 Lint runs only on a model that loaded without errors.
 
-Several rules need the highest value a part of a model can reach. :func:`rule_reach` and its
-siblings compute a :class:`Reach` — bounds `[lo, hi]` that every value lies within — by
-interval arithmetic over the scoring semantics (SPEC §3 items 3–8): a rule's raw value is
-clamped to its `[min, max]`, a category sums its rules and clamps, a dimension sums its
-categories and clamps, decay only lowers a positive value (never below its floor), and the
-program total weighs the dimensions. `hi` is `inf` when repeatable events can add up without
-limit. The bounds are safe (every real value is inside them), so a rule that says a threshold
-"can never be reached" is never wrong; they may be loose (a `within` window with `once_per`
-does bound the number of events, but is treated as unbounded here).
+Several rules need the highest value a part of a model can reach: see :mod:`leadscore.model.reach`.
 """
 
 from __future__ import annotations
@@ -21,90 +13,22 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import ClassVar
 
 from leadscore.diagnostics import Diagnostic, Severity
-from leadscore.model.schema import BehaviourRule, Category, Dimension, FitRule, Model, Program
+from leadscore.model.reach import (
+    INF,
+    bound_text,
+    category_reach,
+    dimension_reach,
+    official,
+    rule_reach,
+    threshold_max,
+)
+from leadscore.model.schema import BehaviourRule, FitRule, Model, Program
 from leadscore.model.suggest import did_you_mean
 from leadscore.model.walk import leaves, program_paths, program_rule_sites, rule_sites
 from leadscore.model.yaml_source import Path, SourceMap
-
-INF = math.inf
-
-
-@dataclass(frozen=True)
-class Reach:
-    """Bounds `lo ≤ value ≤ hi` of a rule, category, dimension or program total."""
-
-    lo: float
-    hi: float
-
-    def __add__(self, other: Reach) -> Reach:
-        return Reach(self.lo + other.lo, self.hi + other.hi)
-
-    def clamp(self, lo: float | None, hi: float | None) -> Reach:
-        """Clamping is monotone, so the bounds of a clamped value are the clamped bounds."""
-        low, high = (-INF if lo is None else lo), (INF if hi is None else hi)
-        return Reach(min(max(self.lo, low), high), min(max(self.hi, low), high))
-
-    def scale(self, weight: float) -> Reach:
-        if weight == 0:
-            return Reach(0.0, 0.0)
-        a, b = self.lo * weight, self.hi * weight
-        return Reach(min(a, b), max(a, b))
-
-
-def rule_reach(rule: FitRule | BehaviourRule) -> Reach:
-    p = rule.points
-    if isinstance(rule, FitRule):
-        return Reach(min(0.0, p), max(0.0, p))
-    count = INF if rule.limit is None else float(rule.limit)
-    total = 0.0 if p == 0 else p * count  # half-life weights are at most 1
-    return Reach(min(0.0, total), max(0.0, total)).clamp(rule.min, rule.max)
-
-
-def category_reach(category: Category) -> Reach:
-    return sum((rule_reach(r) for r in category.rules), Reach(0.0, 0.0)).clamp(category.min, category.max)
-
-
-def dimension_reach(dimension: Dimension, mql: float | None) -> Reach:
-    raw = sum((category_reach(c) for c in dimension.categories.values()), Reach(0.0, 0.0))
-    reach = raw.clamp(dimension.min, dimension.max)
-    floor = dimension.decay.floor if dimension.decay else None
-    if dimension.decay is None or reach.hi <= 0:
-        return reach
-    f = 0.0 if floor is None else floor.value
-    if floor is not None and floor.kind == "percent_of_mql":
-        f = floor.value / 100 * (mql or 0.0)
-    return Reach(min(reach.lo, f), reach.hi)  # decay lowers a positive value, not below the floor
-
-
-def program_reach(program: Program) -> Reach:
-    weights = program.weights or {}
-    mql = program.mql_threshold
-    parts = (dimension_reach(d, mql).scale(weights.get(n, 1.0)) for n, d in program.dimensions.items())
-    return sum(parts, Reach(0.0, 0.0))
-
-
-def official(value: float) -> float:
-    """The official score of a total: rounded to 6 places, then half away from zero."""
-    if math.isinf(value):
-        return value
-    v = round(value, 6)
-    return math.copysign(math.floor(abs(v) + 0.5), v)
-
-
-def threshold_max(program: Program) -> float:
-    """The highest value program thresholds compare (SPEC §3 item 8 for encoded programs)."""
-    top = official(program_reach(program).hi)
-    if program.encoded is None:
-        return top
-    return len(program.gates) * 100 + min(99.0, max(0.0, top))
-
-
-def _n(x: float) -> str:
-    return "no limit" if math.isinf(x) else f"{x:g}"
 
 
 def _counting(ids: list[str]) -> str:
@@ -241,8 +165,8 @@ class UnbalancedBudgets(ProgramRule):
             yield self.warn(
                 source,
                 (*ppath, "dimensions", big),
-                f"dimension '{big}' can add {_n(budgets[big])} points to the total but '{small}' only "
-                f"{_n(budgets[small])}; '{small}' will hardly matter",
+                f"dimension '{big}' can add {bound_text(budgets[big])} points to the total but '{small}' only "
+                f"{bound_text(budgets[small])}; '{small}' will hardly matter",
                 f"bring the budgets (max, or weights) within {self.RATIO:g}× of each other",
                 prefer_key=True,
             )
@@ -267,12 +191,12 @@ class CategoryOverrun(ProgramRule):
                 why = (
                     f"can add up without limit ({_counting(open_)} every event), far beyond"
                     if open_
-                    else f"can add up to {_n(total)}, more than {self.RATIO:g}×"
+                    else f"can add up to {bound_text(total)}, more than {self.RATIO:g}×"
                 )
                 yield self.warn(
                     source,
                     (*ppath, "dimensions", dname, "categories", cname, "max"),
-                    f"the rules of category '{cname}' {why} its budget of {_n(cat.max)}",
+                    f"the rules of category '{cname}' {why} its budget of {bound_text(cat.max)}",
                     "cap repeatable rules with limit or max (a demo request counts once), "
                     "lower their points, or raise the budget",
                 )
@@ -329,7 +253,7 @@ class UnreachableThreshold(ProgramRule):
             yield self.warn(
                 source,
                 path,
-                f"{thing} at {_n(value)} can never be reached: the highest score of {what} is {_n(top)}",
+                f"{thing} at {bound_text(value)} can never be reached: the highest score of {what} is {bound_text(top)}",
                 "lower the threshold, or raise the budgets (max) or points that feed it",
             )
 
@@ -403,7 +327,7 @@ class NegativeCritical(LintRule):
                 yield self.warn(
                     source,
                     (*site.path, "critical"),
-                    f"rule '{rule.id}' is marked critical but subtracts {_n(-rule.points)} points",
+                    f"rule '{rule.id}' is marked critical but subtracts {bound_text(-rule.points)} points",
                     "critical marks conversion behaviours such as a demo request; drop critical: true here",
                 )
 
@@ -478,27 +402,6 @@ LINT_RULES: tuple[LintRule, ...] = (
     UncappedDimension(),
     DecayWithoutGrace(),
 )
-
-
-# a total this far from zero no longer rounds reliably to whole points (doubles are exact
-# integers to 9e15); each number in a model is at most 1e9, but sums and weights multiply
-MAX_SCORE = 1e15
-
-
-def range_errors(model: Model, source: SourceMap) -> Iterator[Diagnostic]:
-    """E204 for a program whose score can reach beyond MAX_SCORE (an error, not advice)."""
-    for program, ppath in program_paths(model):
-        reach = program_reach(program)
-        far = max(abs(reach.lo), abs(reach.hi))
-        if math.isfinite(far) and far > MAX_SCORE:
-            yield Diagnostic(
-                "E204",
-                f"program '{program.id}' can score {_n(reach.lo)} to {_n(reach.hi)}: a score is at most 1e15 from zero",
-                source.location((*ppath, "id")),
-                "use smaller points or weights, or cap the dimensions with max",
-                Severity.ERROR,
-                (*ppath, "id"),
-            )
 
 
 def lint_model(model: Model, source: SourceMap) -> list[Diagnostic]:

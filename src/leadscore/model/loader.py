@@ -91,7 +91,7 @@ def _validate_text(text: str, file: str, lint: bool) -> ValidationReport:
     diags.extend(checks)
     if model is None:
         return ValidationReport(file, None, sort_diagnostics(diags), doc.source)
-    from leadscore.model.lint import range_errors
+    from leadscore.model.reach import range_errors
 
     diags.extend(range_errors(model, doc.source))
     if lint and not any(d.severity is Severity.ERROR for d in diags):

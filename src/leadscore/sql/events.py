@@ -158,10 +158,14 @@ class EventSide:
         column of 20M flags is built and read (the events pass 0.96x the time, 2026-12-07)."""
         return "is_bot" in self.cm.event_properties and len(self.mask_columns) > 1
 
+    def bot_test(self) -> exp.Expr:
+        """SPEC §3a: an event is a bot's only for the text 'true' in any case (null for a null
+        flag, which a CASE takes as not a bot: its ELSE branch)."""
+        return self.d.equals_folded(col("is_bot"), "true")
+
     def bot_flag(self) -> exp.Expr:
-        """SPEC §3a: an event is a bot's only for the text 'true' in any case (null: not a bot,
-        as a CASE takes its ELSE branch for a null condition)."""
-        return col(BOT) if self.bot_column else self.d.equals_folded(col("is_bot"), "true")
+        """The bot test as the masks read it: the BOT column where there is one."""
+        return col(BOT) if self.bot_column else self.bot_test()
 
     # -- expressions --------------------------------------------------------------------------
 

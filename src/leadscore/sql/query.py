@@ -66,8 +66,8 @@ def _event_ctes(events: EventSide, cm: CompiledModel, dialect: SqlDialect, relat
         ev_cols += [col("event_id"), col(ORDER)]
     ev_cols += [alias(dialect.lower(col(name)), lowered) for name, lowered in events.lowered.items()]
     if events.bot_column:  # tested by several masks: computed once per event
-        bot = dialect.equals_folded(col("is_bot"), "true")
-        ev_cols.append(alias(exp.Coalesce(this=bot, expressions=[exp.Boolean(this=False)]), BOT))
+        bot = exp.Coalesce(this=events.bot_test(), expressions=[exp.Boolean(this=False)])
+        ev_cols.append(alias(bot, BOT))
     events_in = exp.select(*ev_cols, copy=False).from_(
         exp.to_table(relations.events, quoted=True), copy=False
     )
