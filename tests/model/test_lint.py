@@ -255,6 +255,18 @@ def test_w407_mql_compares_the_rounded_total() -> None:
     assert lines(over, "W407") == [line_of(over, "# mql")]
 
 
+def test_w407_rounds_the_bound_as_the_reference_does() -> None:
+    # fit weighs 0, so the total is engagement ≤ 0.4999995 + 5 × 2 = 10.4999995: rounded to 6
+    # places half away from zero that is 10.5, officially 11 (Python's round() gives 10.499999,
+    # so 10, and an MQL at 11 was once wrongly called unreachable).
+    text = extras(
+        edit(CLEAN, "points: 20, limit: 1}", "points: 0.4999995, limit: 1}"), "    weights: {fit: 0}\n"
+    )
+    assert of(edit(text, "min: 40}}", "min: 11}}"), "W407") == []
+    over = edit(text, "min: 40}}", "min: 12}}")
+    assert lines(over, "W407") == [line_of(over, "# mql")]
+
+
 def test_w407_program_bands_and_weights() -> None:
     # total = 30 + 0.5 × 30 = 45: band top at 45 is reachable, at 46 it is not.
     weighted = extras(

@@ -21,6 +21,7 @@ from leadscore.diagnostics import Diagnostic, Severity
 from leadscore.model.schema import BehaviourRule, Category, Dimension, FitRule, Model, Program
 from leadscore.model.walk import program_paths
 from leadscore.model.yaml_source import SourceMap
+from leadscore.rounding import official_value
 
 INF = math.inf
 
@@ -80,11 +81,8 @@ def program_reach(program: Program) -> Reach:
 
 
 def official(value: float) -> float:
-    """The official score of a total: rounded to 6 places, then half away from zero."""
-    if math.isinf(value):
-        return value
-    v = round(value, 6)
-    return math.copysign(math.floor(abs(v) + 0.5), v)
+    """The official score of a total, as the reference evaluator rounds it."""
+    return official_value(value)
 
 
 def threshold_max(program: Program) -> float:

@@ -7,7 +7,6 @@ its floor, rounding, gates, bands, the matrix, the encoded format and MQL eligib
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,17 +27,12 @@ from leadscore.reference.trace import (
     RuleResult,
 )
 from leadscore.reference.values import fold, holds, text_as_number
-
-
-def round_half_away(x: float, digits: int = 0) -> float:
-    """Round half away from zero, as written out in SQL: sign(x) * floor(|x| * 10^d + 0.5) / 10^d."""
-    scale = 10.0**digits
-    return math.copysign(math.floor(abs(x) * scale + 0.5) / scale, x) if x != 0 else 0.0
+from leadscore.rounding import official_value
 
 
 def official(total: float) -> int:
     """The official score: the total rounded to 6 decimals, then to an integer, half away from zero."""
-    return int(round_half_away(round_half_away(total, 6)))
+    return int(official_value(total))
 
 
 def clamp(x: float, lo: float | None, hi: float | None) -> float:
