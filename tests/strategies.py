@@ -90,16 +90,16 @@ def leaf(draw: st.DrawFn, source: str) -> dict[str, Any]:
         op = draw(
             st.sampled_from(["eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "between", "exists"])
         )
-        scalar = INTS if kind == "integer" else NUMS
+        number = INTS if kind == "integer" else NUMS
         if op in ("in", "not_in"):
-            value = draw(st.lists(scalar, min_size=1, max_size=3))
+            value = draw(st.lists(number, min_size=1, max_size=3))
         elif op == "between":
-            a, b = draw(scalar), draw(scalar)
+            a, b = draw(number), draw(number)
             value = [min(a, b), max(a, b)]
         elif op == "exists":
             value = draw(st.booleans())
         else:
-            value = draw(scalar)
+            value = draw(number)
     else:
         ops = ["eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "between", "exists",
                "contains", "starts_with", "ends_with", "glob", "regex"]  # fmt: skip
@@ -363,10 +363,10 @@ def dataset(
         cid = f"c{n}" if draw(st.integers(0, 9)) == 0 else f"c{draw(st.integers(0, n - 1))}"  # c{n}: unknown
         events.append(draw(event(f"e{i}", cid, as_of, ages)))
     # ties: copies at the same instant; duplicates: a second event with a used event_id
-    if events and draw(st.booleans()):
+    if bool(events) and draw(st.booleans()):
         e = draw(st.sampled_from(events))
         events.append(Event(f"e{len(events)}", e.contact_id, e.type, e.ts, e.props))
-    if events and draw(st.booleans()):
+    if bool(events) and draw(st.booleans()):
         e = draw(st.sampled_from(events))
         events.append(
             Event(e.event_id, e.contact_id, draw(st.sampled_from(EVENT_TYPES)), e.ts - MICROS_PER_DAY, {})

@@ -21,7 +21,8 @@ from leadscore.backtest.moments import ticks
 from leadscore.demo import DEMO_MODEL, generate
 from leadscore.durations import MICROS_PER_DAY, from_micros, parse_instant
 from leadscore.model.loader import load_model_text
-from leadscore.records import Contact, Event
+from leadscore.model.schema import Model
+from leadscore.records import Contact, Event, Value
 from leadscore.reference import evaluate_contact
 from leadscore.reference.evaluator import group_events
 
@@ -30,13 +31,13 @@ END = parse_instant("2026-10-15T00:00:00Z")
 
 
 def _records(
-    folder: Path, model: object
+    folder: Path, model: Model
 ) -> tuple[list[Contact], dict[str, list[Event]], dict[str, tuple[int, str]]]:
-    fields = model.fields  # type: ignore[attr-defined]
+    fields = model.fields
     contacts = []
     with open(folder / "contacts.csv", newline="") as f:
         for row in csv.DictReader(f):
-            typed: dict[str, object] = {}
+            typed: dict[str, Value] = {}
             for name, kind in fields.items():
                 v = row.get(name) or None
                 if v is not None:
@@ -62,7 +63,9 @@ def python_replay(model_text: str, folder: Path) -> tuple[Counter[str], dict[str
     """New MQLs per month and the final MQL state, stepping SPEC §3 item 10 by hand."""
     model = load_model_text(model_text).model
     program = model.programs[0]
-    mql = program.stages.mql  # type: ignore[union-attr]
+    assert program.stages is not None
+    mql = program.stages.mql
+    assert mql is not None
     contacts, events, outcomes = _records(folder, model)
     per_month: Counter[str] = Counter()
     final: dict[str, bool] = {}

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from leadscore.durations import MICROS_PER_SECOND, format_instant, from_micros
-from leadscore.records import Contact, Event
+from leadscore.records import Contact, Event, Value
 
 OFFSETS = [0, 2 * 3600, -5 * 3600, 5 * 3600 + 30 * 60]
 
@@ -60,7 +60,7 @@ def write_contacts(path: Path, contacts: Sequence[Contact], columns: Sequence[st
 
 
 def write_contacts_parquet(path: Path, contacts: Sequence[Contact], types: dict[str, pa.DataType]) -> None:
-    data = {"contact_id": [c.contact_id for c in contacts]}
+    data: dict[str, list[Value]] = {"contact_id": [c.contact_id for c in contacts]}
     for k in types:
         data[k] = [c.fields.get(k) for c in contacts]
     pq.write_table(pa.table(data, schema=pa.schema([("contact_id", pa.string()), *types.items()])), path)

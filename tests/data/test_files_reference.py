@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -42,10 +44,17 @@ PARQUET_TYPES = {
     st.integers(0, 2**32),
 )
 def test_files_score_like_the_reference(
-    tmp_path_factory, mdict, data, contacts_fmt, events_fmt, json_props, seed
-):  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory,
+    mdict: dict[str, Any],
+    data: st.DataObject,
+    contacts_fmt: str,
+    events_fmt: str,
+    json_props: bool,
+    seed: int,
+) -> None:
     model = model_from_dict(mdict)
     assume(model is not None)
+    assert model is not None  # narrowed for mypy: assume() rejected None
     contacts, events = data.draw(dataset(AS_OF, model_durations(mdict)))
     tmp = tmp_path_factory.mktemp("files")
     rng = random.Random(seed)

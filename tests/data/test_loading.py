@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -475,7 +476,7 @@ def test_a_truncated_parquet_file_is_a_user_error(tmp_path: Path) -> None:
 
 def test_columns_differing_only_in_case_are_refused_where_they_are_read(tmp_path: Path) -> None:
     # the engines compare column names without case: DuckDB would read the second as tier_1
-    for name, write in [
+    writers: list[tuple[str, Callable[[Path], object]]] = [
         ("c.csv", lambda p: p.write_text("contact_id,Tier,tier\nc1,gold,x\n", encoding="utf-8")),
         (
             "c.parquet",
@@ -485,7 +486,8 @@ def test_columns_differing_only_in_case_are_refused_where_they_are_read(tmp_path
             "c.jsonl",
             lambda p: p.write_text('{"contact_id": "c1", "Tier": "gold", "tier": "x"}\n', encoding="utf-8"),
         ),
-    ]:
+    ]
+    for name, write in writers:
         write(tmp_path / name)
         with pytest.raises(LeadscoreError) as info:
             load_inputs(duckdb.connect(), tmp_path / name, None, SPEC, PROPS)

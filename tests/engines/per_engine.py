@@ -23,8 +23,10 @@ def for_each_engine(
     """Define `test_<name>_<engine>` for every engine; the body gets `runner` and the drawn values."""
 
     def decorate(body: Callable[..., None]) -> None:
+        default = settings.default
+        assert default is not None  # conftest.py loads a profile
         for engine in ENGINES:
-            budget = max(5, int(settings.default.max_examples * SCALE[engine]))
+            budget = max(5, int(default.max_examples * SCALE[engine]))
 
             def make(engine: str = engine, budget: int = budget) -> Callable[..., None]:
                 @settings(

@@ -227,6 +227,7 @@ def test_postgres_reads_tables_and_replaces_the_output_table(files: Path, pg_dsn
     )
     with psycopg.connect(pg_dsn) as conn:
         cur = conn.execute("SELECT * FROM crm.lead_scores ORDER BY contact_id")
+        assert cur.description is not None
         names = [d.name for d in cur.description]
         got = {(r[0], r[1]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
     assert "stale" not in names  # replaced, not appended to

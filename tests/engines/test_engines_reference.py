@@ -184,6 +184,7 @@ def _many_moments(runner: Any, mdict: dict[str, Any], data: Any) -> None:
 
     model = model_from_dict(mdict)
     assume(model is not None)
+    assert model is not None  # narrowed for mypy: assume() rejected None
     contacts, events = data.draw(dataset(AS_OF, model_durations(mdict)))
     instants = sorted({e.ts for e in events} | {AS_OF, AS_OF - 86_400_000_000})
     moments = [

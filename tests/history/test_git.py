@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from leadscore.diagnostics import LeadscoreError
-from leadscore.history import git as git_source
 from leadscore.history.git import git_versions
 from leadscore.history.sources import resolve
 from tests.history.helpers import BASE, V2, V4, Repo, edit, set_mtime, version
@@ -130,7 +129,7 @@ def test_a_file_never_committed_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_missing_git_is_a_clear_error(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(git_source.shutil, "which", lambda name: None)
+    monkeypatch.setattr("leadscore.history.git.shutil.which", lambda name: None)
     with pytest.raises(LeadscoreError) as exc:
         git_versions(repo.root / "model.yaml")
     assert exc.value.diagnostics[0].code == "H003"

@@ -423,9 +423,9 @@ def test_w412_decay_without_after_starts_at_once() -> None:
     (d,) = of(text, "W412")
     assert "decay of 'engagement' has no after:" in d.message
     assert "(-10%)" in d.message
-    assert "after: 30d" in d.hint
+    assert "after: 30d" in (d.hint or "")
     assert "(-5 points)" in of(with_decay("{every: 2w, by: 5}"), "W412")[0].message
-    assert "after: 2w" in of(with_decay("{every: 2w, by: 5}"), "W412")[0].hint
+    assert "after: 2w" in (of(with_decay("{every: 2w, by: 5}"), "W412")[0].hint or "")
     # a grace period, or after: 0d written on purpose, silences it
     assert of(with_decay("{after: 30d, every: 30d, by: 10%}"), "W412") == []
     assert of(with_decay("{after: 0d, every: 30d, by: 10%}"), "W412") == []
