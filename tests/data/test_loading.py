@@ -139,6 +139,9 @@ def test_events_offsets_duplicates_and_bad_rows(tmp_path: Path) -> None:
     assert f.duplicates == 1  # events of unknown contacts (e4, of c9) are counted when scoring
 
 
+FORM = "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"
+
+
 @pytest.mark.parametrize(
     ("text", "utc"),
     [
@@ -147,25 +150,28 @@ def test_events_offsets_duplicates_and_bad_rows(tmp_path: Path) -> None:
         ("2026-01-01T00:00:00-0800", "2026-01-01T08:00:00"),
         ("2026-01-01 09:30:00 UTC", "2026-01-01T09:30:00"),
         ("2026-01-01T23:59:00+17:59", "2026-01-01T06:00:00"),
-        ("2026-01-01T00:00:00+18:30", None),  # offsets reach ±18:00, as for --as-of
-        ("2026-01-01T00:00:00+99:99", None),  # was read as a shift of 100 hours
-        ("2026-01-01T00:00:00+25:00", None),
-        ("2026-01-01T24:00:00Z", None),  # each engine read the end of the day its own way
-        ("2026-01-01T09:60:00Z", None),
-        ("2026-01-01T00:00:00.Z", None),
-        ("0999-12-31T00:00:00Z", None),  # years 1000 to 9999
+        ("2026-01-01T00:00:00+18:30", FORM),  # offsets reach ±18:00, as for --as-of
+        ("2026-01-01T00:00:00+99:99", FORM),  # was read as a shift of 100 hours
+        ("2026-01-01T00:00:00+25:00", FORM),
+        ("2026-01-01T24:00:00Z", FORM),  # each engine read the end of the day its own way
+        ("2026-01-01T09:60:00Z", FORM),
+        ("2026-01-01T00:00:00.Z", FORM),
+        ("0999-12-31T00:00:00Z", "is outside the years 1000 to 9999"),  # it has the form
+        ("0001-01-01", "is outside the years 1000 to 9999"),
         ("1000-01-01T00:00:00Z", "1000-01-01T00:00:00"),
+        ("9999-12-31T23:59:59Z", "9999-12-31T23:59:59"),
+        ("2026-02-30T00:00:00Z", "is not a day of the calendar (a month from 1 to 12, a day the month has)"),
+        ("2026-13-01", "is not a day of the calendar (a month from 1 to 12, a day the month has)"),
     ],
 )
-def test_timestamp_texts_at_the_edges_of_what_reads(tmp_path: Path, text: str, utc: str | None) -> None:
+def test_timestamp_texts_at_the_edges_of_what_reads(tmp_path: Path, text: str, utc: str) -> None:
+    """`utc` is the instant read, or (starting with "is") the reason the row is refused."""
     events = f"event_id,contact_id,type,timestamp\ne1,c1,t,{text}\n"
     con, report = load(tmp_path, CONTACTS, events)
     got = rows(con, "SELECT ts_us FROM events")
-    if utc is None:
+    if utc.startswith("is "):
         assert got == []
-        assert [b.reason for b in report.files[1].bad] == [
-            f"timestamp: '{text}' is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"
-        ]
+        assert [b.reason for b in report.files[1].bad] == [f"timestamp: '{text}' {utc}"]
     else:
         expected = datetime.fromisoformat(utc).replace(tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
         assert got == [(expected // timedelta(microseconds=1),)]

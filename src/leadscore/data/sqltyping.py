@@ -22,6 +22,11 @@ INSTANT_TEXT = (
     r"^[1-9][0-9]{3}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?"
     r"\s*(Z|z|UTC|[+-]((0[0-9]|1[0-7])(:?[0-5][0-9])?|18(:?00)?))?$"
 )
+# the same shape with any four-digit year: what is refused for its year alone (0999-12-31)
+INSTANT_ANY_YEAR = INSTANT_TEXT.replace("^[1-9][0-9]{3}-", "^[0-9]{4}-", 1)
+NOT_AN_INSTANT = "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"
+NOT_A_DAY = "is not a day of the calendar (a month from 1 to 12, a day the month has)"
+OUTSIDE_YEARS = "is outside the years 1000 to 9999"
 NUMERIC_CATEGORIES = ("integer", "float", "decimal")
 
 
@@ -177,8 +182,14 @@ class Typing:
         if category == "date":
             return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
         text = self.text_value(col, category)
-        expr = f"CASE WHEN {self.regex_full(text, INSTANT_TEXT)} THEN {self.micros(self.parse_instant(text))} END"
-        why = self.says(col, text, "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)")
+        shaped = self.regex_full(text, INSTANT_TEXT)
+        expr = f"CASE WHEN {shaped} THEN {self.micros(self.parse_instant(text))} END"
+        # the shape is right but the day is not (2026-02-30), or only the year is out of range
+        why = (
+            f"CASE WHEN {shaped} THEN {self.says(col, text, NOT_A_DAY)} "
+            f"WHEN {self.regex_full(text, INSTANT_ANY_YEAR)} THEN {self.says(col, text, OUTSIDE_YEARS)} "
+            f"ELSE {self.says(col, text, NOT_AN_INSTANT)} END"
+        )
         return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
 
 
