@@ -31,7 +31,12 @@ TEXT_POOL = [
     "https://a.com/careers", "/Careers/jobs", "vp sales", "Head of Growth", "chief", "Ω", "日本",
 ]  # fmt: skip
 TEXT = st.one_of(st.sampled_from(TEXT_POOL), st.text(alphabet="abAB%_*?!.-5 łŁß", max_size=6))
-INTS = st.one_of(st.sampled_from([-1, 0, 1, 2, 49, 50, 51, 999, 1000, 10**6]), st.integers(-100, 100))
+# 2^53 + 1 is the first integer a double cannot hold: integer fields against whole-number
+# operands compare exactly, up to the ends of 64 bits
+BIG_INTS = [2**53, 2**53 + 1, 2**63 - 1, -(2**63)]
+INTS = st.one_of(
+    st.sampled_from([-1, 0, 1, 2, 49, 50, 51, 999, 1000, 10**6, *BIG_INTS]), st.integers(-100, 100)
+)
 NUMS = st.one_of(st.sampled_from([-0.5, 0.0, 0.5, 2.5, 49.5, 1e-7, 3.14159, 1000.0]), INTS.map(float))
 POINTS = st.sampled_from([-20, -10, -2.5, -0.5, 0.5, 1, 2.5, 3, 5, 10, 15, 20, 33.3, 59.5, 100])
 DURATIONS = st.sampled_from(["1h", "6h", "12h", "1d", "2d", "7d", "30d", "1w"])
@@ -90,7 +95,8 @@ def leaf(draw: st.DrawFn, source: str) -> dict[str, Any]:
         op = draw(
             st.sampled_from(["eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "between", "exists"])
         )
-        number = INTS if kind == "integer" else NUMS
+        # an integer field takes whole numbers (exact) and now and then a fraction (as doubles)
+        number = st.one_of(INTS, INTS, NUMS) if kind == "integer" else NUMS
         if op in ("in", "not_in"):
             value = draw(st.lists(number, min_size=1, max_size=3))
         elif op == "between":

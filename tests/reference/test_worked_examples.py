@@ -316,3 +316,37 @@ programs:
     rows = score(runner, yaml, [Contact("none"), Contact("pl", {"country": "pl"})], [])
     assert rows["none"]["score"] == 11011  # ne, not_in, exists: false and not(eq) hold; eq does not
     assert rows["pl"]["score"] == 100
+
+
+def test_integer_fields_compare_exactly_with_whole_numbers(runner: Any) -> None:
+    # 2^53 + 1 has no double of its own: compared as doubles it equals 2^53. An integer field
+    # against whole-number operands compares as integers (SPEC §3: eq is "equal to the value");
+    # with a fraction among the operands, as doubles.
+    yaml = """
+model: big
+version: 1
+fields: {big: integer}
+programs:
+  - id: main
+    dimensions:
+      fit:
+        categories:
+          ids:
+            rules:
+              - {id: gt, when: {field: big, gt: 9007199254740992}, points: 1}
+              - {id: eq, when: {field: big, eq: 9007199254740993}, points: 10}
+              - {id: ne, when: {field: big, ne: 9007199254740992}, points: 100}
+              - {id: top, when: {field: big, in: [9223372036854775807]}, points: 1000}
+              - {id: half, when: {field: big, between: [0.5, 9007199254740992]}, points: 10000}
+"""
+    contacts = [
+        Contact("b1", {"big": 2**53 + 1}),
+        Contact("b2", {"big": 2**53}),
+        Contact("b3", {"big": 2**63 - 2}),
+        Contact("b4", {"big": -(2**63)}),
+    ]
+    rows = score(runner, yaml, contacts, [])
+    assert rows["b1"]["score"] == 1 + 10 + 100 + 10000  # as doubles 2^53 + 1 is 2^53 (between)
+    assert rows["b2"]["score"] == 10000
+    assert rows["b3"]["score"] == 1 + 100  # not 2^63 − 1, which a double would make it
+    assert rows["b4"]["score"] == 100

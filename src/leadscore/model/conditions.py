@@ -8,6 +8,7 @@ the field's declared type, and whether a regex keeps to the portable subset, is 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
@@ -115,6 +116,18 @@ def _pair(value: Any) -> list[Scalar]:
             else "both ends are included: between: [50, 1000]",
         )
     return items
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def compares_as_integers(kind: str, operands: Sequence[Scalar]) -> bool:
+    """An `integer` field compared with whole numbers written without a fraction (all of them,
+    each within 64 bits) compares exactly, as integers; any other number comparison is between
+    doubles (exact to 2^53). `eq: 9007199254740993` then tells that value from its neighbour."""
+    return kind == "integer" and all(
+        isinstance(v, int) and not isinstance(v, bool) and INT64_MIN <= v <= INT64_MAX for v in operands
+    )
 
 
 def _kind(v: Scalar) -> str:

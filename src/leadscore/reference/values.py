@@ -3,6 +3,8 @@
 Kinds of value: `string`, `integer`, `number` and `boolean` for declared contact fields, and
 `text` for event properties and undeclared contact columns. Text compared with a number counts
 as that number only when the whole text is a decimal literal; otherwise the comparison is false.
+Numbers compare as doubles, except an `integer` field against whole-number operands, which
+compares exactly (`compares_as_integers`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from leadscore.model.conditions import AllOf, AnyOf, Condition, Leaf, NotOf
+from leadscore.model.conditions import AllOf, AnyOf, Condition, Leaf, NotOf, compares_as_integers
 from leadscore.model.regex import lower_pattern, python_pattern
 from leadscore.records import Value
 
@@ -107,30 +109,41 @@ def leaf_holds(leaf: Leaf, value: Value, kind: str) -> bool:
         if op == "ends_with":
             return v.endswith(o)
         return _glob(o).fullmatch(v) is not None
-    probe = operand[0] if isinstance(operand, list) else operand
-    v = _coerce(value, kind, probe, cs)
-    if v is _INCOMPARABLE:
-        return False
+    operands = operand if isinstance(operand, list) else [operand]
+    if compares_as_integers(kind, operands) and isinstance(value, int) and not isinstance(value, bool):
+        given: Any = value  # integers compare exactly, whatever their size
+
+        def the(x: Any) -> Any:
+            return x
+
+    else:
+        given = _coerce(value, kind, operands[0], cs)
+        if given is _INCOMPARABLE:
+            return False
+
+        def the(x: Any) -> Any:
+            return _operand(x, cs)
+
     if op == "eq":
-        return bool(v == _operand(operand, cs))
+        return bool(given == the(operand))
     if op == "ne":
-        return bool(v != _operand(operand, cs))
+        return bool(given != the(operand))
     if op == "in":
-        return any(v == _operand(x, cs) for x in operand)
+        return any(given == the(x) for x in operand)
     if op == "not_in":
-        return all(v != _operand(x, cs) for x in operand)
+        return all(given != the(x) for x in operand)
     if op == "between":
-        lo, hi = (_operand(x, cs) for x in operand)
-        return bool(lo <= v <= hi)
-    o = _operand(operand, cs)
+        lo, hi = (the(x) for x in operand)
+        return bool(lo <= given <= hi)
+    o = the(operand)
     if op == "lt":
-        return bool(v < o)
+        return bool(given < o)
     if op == "lte":
-        return bool(v <= o)
+        return bool(given <= o)
     if op == "gt":
-        return bool(v > o)
+        return bool(given > o)
     if op == "gte":
-        return bool(v >= o)
+        return bool(given >= o)
     raise AssertionError(f"unknown operator {op}")  # pragma: no cover
 
 

@@ -24,9 +24,11 @@ from leadscore.compiled.ir import (
     Scalar,
     TextMatch,
 )
+from leadscore.model.conditions import compares_as_integers
 from leadscore.model.regex import lower_pattern
 from leadscore.sql.build import (
     FALSE,
+    bigint,
     boolean,
     case,
     col,
@@ -85,17 +87,17 @@ class PredicateCompiler:
         if isinstance(p, Compare):
             return self._typed(
                 p.field,
-                p.value,
+                (p.value,),
                 p.case_sensitive,
                 p.op == "ne",
                 lambda v, k: self._cmp(p.op, v, p.value, k, p.case_sensitive),
             )
         if isinstance(p, InSet):
-            return self._typed(
-                p.field, p.values[0], p.case_sensitive, p.negate, lambda v, k: self._in(v, p, k)
-            )
+            return self._typed(p.field, p.values, p.case_sensitive, p.negate, lambda v, k: self._in(v, p, k))
         if isinstance(p, Between):
-            return self._typed(p.field, p.low, p.case_sensitive, False, lambda v, k: self._between(v, p, k))
+            return self._typed(
+                p.field, (p.low, p.high), p.case_sensitive, False, lambda v, k: self._between(v, p, k)
+            )
         raise TypeError(f"unknown predicate {p!r}")  # pragma: no cover
 
     # -- typed comparisons ------------------------------------------------------------------
@@ -109,9 +111,12 @@ class PredicateCompiler:
             test = exp.Not(this=test)
         return case((exp.Is(this=c, expression=exp.Null()), boolean(negate)), default=test)
 
-    def _typed(self, f: FieldRef, probe: Scalar, cs: bool, true_when_missing: bool, body) -> exp.Expr:  # type: ignore[no-untyped-def]
+    def _typed(  # type: ignore[no-untyped-def]
+        self, f: FieldRef, operands: tuple[Scalar, ...], cs: bool, true_when_missing: bool, body
+    ) -> exp.Expr:
         """CASE WHEN missing THEN … WHEN not comparable THEN FALSE ELSE <comparison> END."""
         c = self.column(f)
+        probe = operands[0]
         missing = (exp.Is(this=c.copy(), expression=exp.Null()), boolean(true_when_missing))
         if isinstance(probe, bool):
             if f.kind == "boolean":
@@ -121,6 +126,8 @@ class PredicateCompiler:
             as_bool = exp.EQ(this=lowered, expression=string("true"))
             return case(missing, (not_bool, FALSE.copy()), default=body(paren(as_bool), "boolean"))
         if isinstance(probe, int | float):
+            if compares_as_integers(f.kind, operands):  # BIGINT against BIGINT: exact
+                return case(missing, default=body(c.copy(), "integer"))
             if f.kind in ("integer", "number"):
                 return case(missing, default=body(to_double(c.copy()), "number"))
             not_num = exp.Not(this=self.d.is_decimal_literal(c.copy()))
@@ -131,6 +138,8 @@ class PredicateCompiler:
     def _literal(self, v: Scalar, kind: str, cs: bool) -> exp.Expr:
         if kind == "boolean":
             return boolean(bool(v))
+        if kind == "integer":
+            return bigint(int(v))
         if kind == "number":
             return double(float(v))
         lit = string(str(v))

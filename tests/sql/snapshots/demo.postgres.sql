@@ -245,11 +245,7 @@ WITH events_in AS (
     "contact_id",
     TRUE AS "applies",
     NOT (
-      CASE
-        WHEN "age" IS NULL
-        THEN FALSE
-        ELSE CAST("age" AS DOUBLE PRECISION) < CAST(18.0 AS DOUBLE PRECISION)
-      END
+      CASE WHEN "age" IS NULL THEN FALSE ELSE "age" < CAST(18 AS BIGINT) END
     ) AS "g0",
     CASE
       WHEN "country" IS NULL
@@ -284,8 +280,7 @@ WITH events_in AS (
         WHEN "employees" IS NULL
         THEN FALSE
         ELSE (
-          CAST("employees" AS DOUBLE PRECISION) >= CAST(50.0 AS DOUBLE PRECISION)
-          AND CAST("employees" AS DOUBLE PRECISION) <= CAST(1000.0 AS DOUBLE PRECISION)
+          "employees" >= CAST(50 AS BIGINT) AND "employees" <= CAST(1000 AS BIGINT)
         )
       END
       THEN CAST(10.0 AS DOUBLE PRECISION)

@@ -163,11 +163,7 @@ WITH events_in AS (
   SELECT
     "contact_id",
     TRUE AS "applies",
-    CASE
-      WHEN "age" IS NULL
-      THEN FALSE
-      ELSE CAST("age" AS DOUBLE) >= CAST(18.0 AS DOUBLE)
-    END AS "g0",
+    CASE WHEN "age" IS NULL THEN FALSE ELSE "age" >= CAST(18 AS BIGINT) END AS "g0",
     CASE
       WHEN "country" IS NULL
       THEN FALSE
@@ -194,8 +190,7 @@ WITH events_in AS (
         WHEN "employees" IS NULL
         THEN FALSE
         ELSE (
-          CAST("employees" AS DOUBLE) >= CAST(50.0 AS DOUBLE)
-          AND CAST("employees" AS DOUBLE) <= CAST(1000.0 AS DOUBLE)
+          "employees" >= CAST(50 AS BIGINT) AND "employees" <= CAST(1000 AS BIGINT)
         )
       END
       THEN CAST(10.0 AS DOUBLE)
