@@ -350,3 +350,25 @@ programs:
     assert rows["b2"]["score"] == 10000
     assert rows["b3"]["score"] == 1 + 100  # not 2^63 − 1, which a double would make it
     assert rows["b4"]["score"] == 100
+
+
+def test_regex_dot_and_dollar_treat_line_breaks_alike_on_every_engine(runner: Any) -> None:
+    # `.` is any character but \n (Java's also skipped \r, U+0085 and U+2028 unless told not to);
+    # `$` is the very end of the value (Python's and Java's also matched before a final \n)
+    yaml = """
+model: breaks
+version: 1
+fields: {s: string}
+programs:
+  - id: main
+    dimensions:
+      fit:
+        categories:
+          text:
+            rules:
+              - {id: dot, when: {field: s, regex: "a.b"}, points: 1}
+              - {id: end, when: {field: s, regex: "b$"}, points: 10}
+"""
+    values = {"cr": "a\rb", "nel": "a\x85b", "ls": "a\u2028b", "lf": "a\nb", "final_lf": "ab\n"}
+    rows = score(runner, yaml, [Contact(k, {"s": v}) for k, v in values.items()], [])
+    assert {k: rows[k]["score"] for k in values} == {"cr": 11, "nel": 11, "ls": 11, "lf": 10, "final_lf": 0}

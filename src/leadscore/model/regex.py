@@ -293,5 +293,7 @@ def postgres_pattern(pattern: str) -> str:
 
 
 def java_pattern(pattern: str) -> str:
-    """Java's `$` also matches before a final newline; `\\z` is the very end, as in RE2."""
-    return _rewrite_outside_classes(pattern, {"$": "\\z"})
+    """Java's `$` also matches before a final newline; `\\z` is the very end, as in RE2. Java's
+    `.` also skips \\r, U+0085, U+2028 and U+2029 unless in UNIX_LINES mode (`(?d)`), where
+    only \\n is a line break, as in RE2 and Python."""
+    return "(?d)" + _rewrite_outside_classes(pattern, {"$": "\\z"})

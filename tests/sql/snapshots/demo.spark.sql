@@ -286,7 +286,7 @@ WITH events_in AS (
       WHEN CASE
         WHEN `job_title` IS NULL
         THEN FALSE
-        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(director|vp|head|chief)'
+        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(?d)(director|vp|head|chief)'
       END
       THEN CAST(15.0 AS DOUBLE)
       ELSE CAST(0.0 AS DOUBLE)
@@ -295,7 +295,7 @@ WITH events_in AS (
       WHEN CASE
         WHEN `job_title` IS NULL
         THEN FALSE
-        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(marketing|sales|growth|revops|revenue)'
+        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(?d)(marketing|sales|growth|revops|revenue)'
       END
       THEN CAST(5.0 AS DOUBLE)
       ELSE CAST(0.0 AS DOUBLE)
@@ -313,7 +313,7 @@ WITH events_in AS (
       WHEN CASE
         WHEN `job_title` IS NULL
         THEN FALSE
-        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(student|intern|trainee)'
+        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(?d)(student|intern|trainee)'
       END
       THEN -CAST(20.0 AS DOUBLE)
       ELSE CAST(0.0 AS DOUBLE)

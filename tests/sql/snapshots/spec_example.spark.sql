@@ -210,7 +210,7 @@ WITH events_in AS (
       WHEN CASE
         WHEN `job_title` IS NULL
         THEN FALSE
-        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(director|vp|head|chief)'
+        ELSE LOWER(REPLACE(`job_title`, 'Σ', 'σ')) RLIKE '(?d)(director|vp|head|chief)'
       END
       THEN CAST(15.0 AS DOUBLE)
       ELSE CAST(0.0 AS DOUBLE)
