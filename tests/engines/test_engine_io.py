@@ -411,3 +411,52 @@ def test_engine_errors_are_user_errors(files: Path) -> None:
             tables=Inputs(contacts=files / "contacts.csv", contacts_table="x"),
         )
     assert info.value.diagnostics[0].code == "C002"
+
+
+AMOUNTS_MODEL = """
+model: amounts
+version: 1
+programs:
+  - id: main
+    dimensions:
+      engagement:
+        categories:
+          spend:
+            rules:
+              - {id: big, event: purchase, where: {field: amount, gt: 100}, points: 1}
+              - {id: any, event: purchase, where: {field: amount, gt: 0}, points: 10}
+              - {id: text, event: purchase, where: {field: amount, eq: "12345678.0"}, points: 100}
+"""
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_a_typed_number_property_reads_as_a_decimal_literal_on_every_engine(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """A Parquet double property is text (SPEC §3a) written without an exponent, the same on
+    every engine; Spark wrote 1.2345678E7, which no longer compared with a number."""
+    options = EngineOptions("duckdb")
+    if engine == "postgres":
+        options = EngineOptions("postgres", request.getfixturevalue("pg_dsn"))
+    elif engine == "spark":
+        request.getfixturevalue("spark_session")
+        options = EngineOptions("spark")
+    amounts = {"c1": 12345678.0, "c2": 1e16, "c3": 1.5e-5, "c4": 150.0, "c5": -2.5e20, "c6": 50.5}
+    model = tmp_path / "m.yaml"
+    model.write_text(AMOUNTS_MODEL, encoding="utf-8")
+    pq.write_table(pa.table({"contact_id": list(amounts)}), tmp_path / "contacts.parquet")
+    n = len(amounts)
+    events = {
+        "event_id": [f"e{i}" for i in range(n)],
+        "contact_id": list(amounts),
+        "type": ["purchase"] * n,
+        "timestamp": ["2025-12-01T00:00:00Z"] * n,
+        "amount": pa.array(list(amounts.values()), pa.float64()),
+    }
+    pq.write_table(pa.table(events), tmp_path / "events.parquet")
+    out = tmp_path / "o.jsonl"
+    Application().score(
+        model, tmp_path / "contacts.parquet", tmp_path / "events.parquet", AS_OF, out, True, engine=options
+    )
+    got = {k[0]: r["points"] for k, r in rows_of(out).items()}
+    assert got == {"c1": 111, "c2": 11, "c3": 10, "c4": 11, "c5": 0, "c6": 10}

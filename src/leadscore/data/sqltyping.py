@@ -28,6 +28,9 @@ NOT_AN_INSTANT = "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 
 NOT_A_DAY = "is not a day of the calendar (a month from 1 to 12, a day the month has)"
 OUTSIDE_YEARS = "is outside the years 1000 to 9999"
 NUMERIC_CATEGORIES = ("integer", "float", "decimal")
+# a double as an engine writes it with an exponent: 1e+16 (DuckDB, PostgreSQL), 1.2345678E7 (Spark)
+SCIENTIFIC = "^(-?)([0-9])(?:[.]([0-9]+))?[eE]([-+]?[0-9]+)$"
+EMPTY = "''"
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,34 @@ class Typing:
             return c if never_empty else f"NULLIF({c}, '')"
         if category == "boolean":
             return f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
+        if category == "float":
+            return self.float_text(c)
         return f"NULLIF({self.cast_text(c)}, '')"
+
+    def group(self, text: str, pattern: str, n: int) -> str:
+        """The text of group `n` of `pattern` in `text` ('' or NULL where it took no part)."""
+        return f"regexp_extract({text}, {self.lit(pattern)}, {n})"
+
+    def float_text(self, x: str) -> str:
+        """A double as a decimal literal, the same text on every engine: the engine's own digits
+        (they give the double back), written out without an exponent and with a fraction, as
+        `12345678.0`, `0.00001` or `10000000000000000.0`. Each engine writes an exponent from its
+        own size on (Spark from 10^7: `1.2345678E7`; PostgreSQL writes `150`, DuckDB `150.0`), and
+        text compares with a number only as a decimal literal (SPEC §3a)."""
+        s = self.cast_text(x)
+        sign, first, rest, power = (self.group(s, SCIENTIFIC, n) for n in (1, 2, 3, 4))
+        kept = f"TRIM(TRAILING '0' FROM {self.concat(first, f'coalesce({rest}, {EMPTY})')})"
+        digits = f"(CASE WHEN {kept} = '' THEN '0' ELSE {kept} END)"
+        e = f"CAST({power} AS INTEGER)"
+        sign = f"coalesce({sign}, '')"
+        small = self.concat(sign, "'0.'", f"repeat('0', -{e} - 1)", digits)
+        whole = self.concat(sign, f"rpad({digits}, {e} + 1, '0')", "'.0'")
+        split = self.concat(sign, f"substr({digits}, 1, {e} + 1)", "'.'", f"substr({digits}, {e} + 2)")
+        out = f"CASE WHEN {e} < 0 THEN {small} WHEN length({digits}) <= {e} + 1 THEN {whole} ELSE {split} END"
+        return (
+            f"CASE WHEN {self.regex_full(s, SCIENTIFIC)} THEN {out} "
+            f"WHEN {self.regex_full(s, '^-?[0-9]+$')} THEN {self.concat(s, self.lit('.0'))} ELSE {s} END"
+        )
 
     def typed(self, col: str, category: str, kind: str, never_empty: bool = False) -> Typed:
         c = self.q(col)
@@ -217,6 +247,9 @@ class PostgresTyping(Typing):
 
     def cast_text(self, expr: str) -> str:
         return f"CAST({expr} AS TEXT)"
+
+    def group(self, text: str, pattern: str, n: int) -> str:
+        return f"(regexp_match({text}, {self.lit(pattern)}))[{n}]"
 
     def parse_bigint(self, text: str) -> str:
         n = f"CAST(regexp_replace({text}, '\\.0*$', '') AS NUMERIC)"
