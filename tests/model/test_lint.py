@@ -458,3 +458,31 @@ def test_spec_example_warnings() -> None:
     assert [d.location.line for d in diags if d.location] == [critical, interest]
     assert "rules 'demo', 'trial' count every event" in diags[0].message
     assert "rule 'pricing' counts every event" in diags[1].message
+
+
+# --- W413 a floor at or above the dimension's reach -------------------------------------------
+
+
+def test_w413_floor_at_or_above_what_the_dimension_reaches() -> None:
+    decay = "      engagement:  # engagement dimension\n        decay: {after: 30d, every: 30d, by: 10%, floor: FLOOR}\n"
+    text = edit(CLEAN, "      engagement:  # engagement dimension\n", decay)
+    assert of(text.replace("FLOOR", "29"), "W413") == []  # engagement reaches 30
+    at = text.replace("FLOOR", "30")
+    assert lines(at, "W413") == [line_of(at, "decay: {")]
+    assert "its floor is 30 points, and the most 'engagement' can reach is 30" in of(at, "W413")[0].message
+    # 50 % of the MQL threshold of 40 is 20: below 30, no warning
+    assert of(text.replace("FLOOR", "50% of mql"), "W413") == []
+
+
+def test_w413_a_share_of_an_encoded_threshold_is_no_floor_in_points() -> None:
+    # encoded, two gates, MQL at 250: 50 % of it is 125 points, far above engagement's 30
+    decay = "      engagement:  # engagement dimension\n        decay: {after: 30d, every: 30d, by: 10%, floor: 50% of mql}\n"
+    text = edit(CLEAN, "      engagement:  # engagement dimension\n", decay)
+    text = extras(
+        edit(text, "min: 40}}", "min: 250}}"),
+        "    format: {encoded: {}}\n"
+        "    gates: [{id: pl, when: {field: country, eq: PL}}, {id: big, when: {field: employees, gte: 10}}]\n",
+    )
+    [w] = of(text, "W413")
+    assert "its floor is 125 points" in w.message
+    assert "encoded" in (w.hint or "")

@@ -16,12 +16,14 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from leadscore.diagnostics import Diagnostic, Severity
+from leadscore.model.derived import decay_floor
 from leadscore.model.reach import (
     INF,
     bound_text,
     category_reach,
     dimension_reach,
     official,
+    raw_dimension_reach,
     rule_reach,
     threshold_max,
 )
@@ -388,6 +390,39 @@ class DecayWithoutGrace(ProgramRule):
             )
 
 
+class FloorAboveReach(ProgramRule):
+    """W413: a decay whose floor is at or above the most its dimension can reach never lowers a
+    score (SPEC §3 item 6: a value at or below the floor is kept). The usual cause is a floor
+    given as a percentage of an encoded program's MQL threshold, which counts gates × 100.
+    """
+
+    code = "W413"
+    name = "floor-above-reach"
+    description = "A decay's floor is at or above the most its dimension can reach, so it never decays."
+
+    def check_program(self, program: Program, ppath: Path, source: SourceMap) -> Iterator[Diagnostic]:
+        for dname, dim in program.dimensions.items():
+            decay = dim.decay
+            if decay is None or decay.floor is None:
+                continue
+            top, floor = raw_dimension_reach(dim).hi, decay_floor(program, decay)
+            if not 0 < top <= floor:
+                continue
+            hint = "lower the floor below that, or drop the decay"
+            if program.encoded is not None and decay.floor.kind == "percent_of_mql":
+                hint = (
+                    "this program is encoded: its MQL threshold counts gates met × 100 plus points, "
+                    "so a share of it is no floor in points; give the floor in points (floor: 20)"
+                )
+            yield self.warn(
+                source,
+                (*ppath, "dimensions", dname, "decay", "floor"),
+                f"the decay of '{dname}' never lowers it: its floor is {bound_text(floor)} points, "
+                f"and the most '{dname}' can reach is {bound_text(top)}",
+                hint,
+            )
+
+
 LINT_RULES: tuple[LintRule, ...] = (
     TooManyBehaviours(),
     TooManyNegatives(),
@@ -401,6 +436,7 @@ LINT_RULES: tuple[LintRule, ...] = (
     NegativeCritical(),
     UncappedDimension(),
     DecayWithoutGrace(),
+    FloorAboveReach(),
 )
 
 

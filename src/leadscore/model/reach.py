@@ -61,9 +61,14 @@ def category_reach(category: Category) -> Reach:
     return sum((rule_reach(r) for r in category.rules), Reach(0.0, 0.0)).clamp(category.min, category.max)
 
 
-def dimension_reach(dimension: Dimension, mql: float | None) -> Reach:
+def raw_dimension_reach(dimension: Dimension) -> Reach:
+    """The dimension's value before decay: its categories' sum, clamped."""
     raw = sum((category_reach(c) for c in dimension.categories.values()), Reach(0.0, 0.0))
-    reach = raw.clamp(dimension.min, dimension.max)
+    return raw.clamp(dimension.min, dimension.max)
+
+
+def dimension_reach(dimension: Dimension, mql: float | None) -> Reach:
+    reach = raw_dimension_reach(dimension)
     floor = dimension.decay.floor if dimension.decay else None
     if dimension.decay is None or reach.hi <= 0:
         return reach
