@@ -24,6 +24,7 @@ from tests.conftest import FIXTURES
 
 MODEL = FIXTURES / "spec_example.yaml"
 AS_OF = parse_instant("2026-01-01T00:00:00Z")
+AS_OF_LATER = parse_instant("2026-06-01T00:00:00Z")
 CONTACTS = """contact_id,country,employees,job_title,industry,age,budget
 c1,PL,200,VP Sales,SaaS,40,20000
 c2,US,abc,,software,17,
@@ -413,6 +414,16 @@ def test_engine_errors_are_user_errors(files: Path) -> None:
     assert info.value.diagnostics[0].code == "C002"
 
 
+def engine_options(engine: str, request: pytest.FixtureRequest) -> EngineOptions:
+    """The options of `engine`, its server or session started (or the test skipped) first."""
+    if engine == "postgres":
+        return EngineOptions("postgres", request.getfixturevalue("pg_dsn"))
+    if engine == "spark":
+        request.getfixturevalue("spark_session")
+        return EngineOptions("spark")
+    return EngineOptions(engine)
+
+
 AMOUNTS_MODEL = """
 model: amounts
 version: 1
@@ -435,12 +446,7 @@ def test_a_typed_number_property_reads_as_a_decimal_literal_on_every_engine(
 ) -> None:
     """A Parquet double property is text (SPEC §3a) written without an exponent, the same on
     every engine; Spark wrote 1.2345678E7, which no longer compared with a number."""
-    options = EngineOptions("duckdb")
-    if engine == "postgres":
-        options = EngineOptions("postgres", request.getfixturevalue("pg_dsn"))
-    elif engine == "spark":
-        request.getfixturevalue("spark_session")
-        options = EngineOptions("spark")
+    options = engine_options(engine, request)
     amounts = {"c1": 12345678.0, "c2": 1e16, "c3": 1.5e-5, "c4": 150.0, "c5": -2.5e20, "c6": 50.5}
     model = tmp_path / "m.yaml"
     model.write_text(AMOUNTS_MODEL, encoding="utf-8")
@@ -460,3 +466,53 @@ def test_a_typed_number_property_reads_as_a_decimal_literal_on_every_engine(
     )
     got = {k[0]: r["points"] for k, r in rows_of(out).items()}
     assert got == {"c1": 111, "c2": 11, "c3": 10, "c4": 11, "c5": 0, "c6": 10}
+
+
+STAMPS_MODEL = """
+model: stamps
+version: 1
+programs:
+  - id: main
+    dimensions:
+      engagement:
+        categories:
+          seen:
+            rules:
+              - {id: iso, event: visit, where: {field: at, eq: "2026-05-20T10:30:00Z"}, points: 1}
+              - {id: micro, event: visit, where: {field: at, ends_with: ".250000Z"}, points: 10}
+              - {id: day, event: visit, where: {field: on, eq: "2026-05-20"}, points: 100}
+"""
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+@pytest.mark.parametrize("tz", ["UTC", None])
+def test_a_typed_timestamp_property_reads_as_iso_8601_utc_on_every_engine(
+    tmp_path: Path, engine: str, tz: str | None, request: pytest.FixtureRequest
+) -> None:
+    """A Parquet timestamp property is text written as leadscore writes instants
+    (2026-05-20T10:30:00Z); the engines wrote `2026-05-20 10:30:00+00` or `2026-05-20 10:30:00`."""
+    options = engine_options(engine, request)
+    model = tmp_path / "m.yaml"
+    model.write_text(STAMPS_MODEL, encoding="utf-8")
+    pq.write_table(pa.table({"contact_id": ["c1", "c2"]}), tmp_path / "contacts.parquet")
+    at = [1_779_273_000_000_000, 1_779_273_000_250_000]  # 2026-05-20T10:30:00Z, and .25 s later
+    events = {
+        "event_id": ["e1", "e2"],
+        "contact_id": ["c1", "c2"],
+        "type": ["visit", "visit"],
+        "timestamp": ["2026-05-21T00:00:00Z"] * 2,
+        "at": pa.array(at, pa.timestamp("us", tz=tz)),
+        "on": pa.array([20_593, 20_594], pa.date32()),  # 2026-05-20, 2026-05-21
+    }
+    pq.write_table(pa.table(events), tmp_path / "events.parquet")
+    out = tmp_path / "o.jsonl"
+    Application().score(
+        model,
+        tmp_path / "contacts.parquet",
+        tmp_path / "events.parquet",
+        AS_OF_LATER,
+        out,
+        True,
+        engine=options,
+    )
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 101, "c2": 10}

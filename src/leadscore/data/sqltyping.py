@@ -124,7 +124,20 @@ class Typing:
             return f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
         if category == "float":
             return self.float_text(c)
+        if category in ("timestamp", "timestamptz"):
+            return self.instant_text(self.utc_timestamp(c, category))
         return f"NULLIF({self.cast_text(c)}, '')"
+
+    def strftime(self, ts: str, fraction: bool) -> str:
+        """A UTC timestamp as 2026-01-01T09:30:00Z, with `fraction` as 2026-01-01T09:30:00.250000Z."""
+        return f"strftime({ts}, {self.lit('%Y-%m-%dT%H:%M:%S.%fZ' if fraction else '%Y-%m-%dT%H:%M:%SZ')})"
+
+    def instant_text(self, ts: str) -> str:
+        """A timestamp column read as text: ISO 8601 in UTC, as leadscore writes instants
+        (`2026-05-20T10:30:00Z`, microseconds only where there are any), the same on every
+        engine (each engine's own text differs: `2026-05-20 10:30:00+00`, `2026-05-20 10:30:00`)."""
+        whole = f"{self.micros(ts)} % 1000000 = 0"
+        return f"CASE WHEN {whole} THEN {self.strftime(ts, False)} ELSE {self.strftime(ts, True)} END"
 
     def group(self, text: str, pattern: str, n: int) -> str:
         """The text of group `n` of `pattern` in `text` ('' or NULL where it took no part)."""
@@ -251,6 +264,10 @@ class PostgresTyping(Typing):
     def group(self, text: str, pattern: str, n: int) -> str:
         return f"(regexp_match({text}, {self.lit(pattern)}))[{n}]"
 
+    def strftime(self, ts: str, fraction: bool) -> str:
+        pattern = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"' if fraction else 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
+        return f"to_char({ts}, {self.lit(pattern)})"
+
     def parse_bigint(self, text: str) -> str:
         n = f"CAST(regexp_replace({text}, '\\.0*$', '') AS NUMERIC)"
         return (
@@ -308,6 +325,10 @@ class SparkTyping(Typing):
 
     def cast_text(self, expr: str) -> str:
         return f"CAST({expr} AS STRING)"
+
+    def strftime(self, ts: str, fraction: bool) -> str:
+        pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'" if fraction else "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        return f"date_format({ts}, {self.lit(pattern)})"
 
     def parse_bigint(self, text: str) -> str:
         return f"TRY_CAST(regexp_replace({text}, {self.lit(chr(92) + '.0*$')}, '') AS BIGINT)"
