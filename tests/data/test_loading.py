@@ -596,3 +596,17 @@ def test_a_key_given_twice_in_a_json_line_is_a_bad_row_when_it_is_read(tmp_path:
         (2, "the key 'url' is given twice; which one counts is unclear"),
         (4, "properties: the key 'url' is given twice; which one counts is unclear"),
     ]
+
+
+def test_an_integer_written_with_an_exponent_says_so(tmp_path: Path) -> None:
+    # a JSON number may be written 1e3; an integer field reads plain digits (and 2.5 is no whole number)
+    contacts = "contact_id,employees\nc1,1e3\nc2,2.5\nc3,+1500\n"
+    con, report = load(tmp_path, contacts, None)
+    assert rows(con, "SELECT contact_id, employees FROM contacts") == [("c3", 1500)]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (
+            2,
+            "employees: '1e3' is written with an exponent; an integer field takes plain digits, such as 1500",
+        ),
+        (3, "employees: '2.5' is not a whole number"),
+    ]

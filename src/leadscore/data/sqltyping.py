@@ -15,6 +15,9 @@ from typing import ClassVar
 INTEGER_TEXT = r"^[+-]?[0-9]+(\.0*)?$"
 NUMBER_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 NOT_WHOLE = "is not a whole number"
+# 1e3 (a JSON number may be written so) is a number, but an integer field reads digits only
+EXPONENT_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+$"
+EXPONENT = "is written with an exponent; an integer field takes plain digits, such as 1500"
 TOO_LARGE = "is a whole number beyond 64 bits (more than 9.2e18 from zero)"
 # years 1000-9999, hours 0-23 (not 24:00), minutes and seconds 0-59, offsets within ±18:00 (as --as-of): a
 # wider pattern let each engine read `+99:99` or `T24:00` its own way, or shift times by days
@@ -186,7 +189,11 @@ class Typing:
                 )
             shape = self.regex_full(text, INTEGER_TEXT)
             expr = f"CASE WHEN {shape} THEN {self.parse_bigint(text)} END"
-            why = f"CASE WHEN {shape} THEN {self.says(col, text, TOO_LARGE)} ELSE {self.says(col, text, NOT_WHOLE)} END"
+            why = (
+                f"CASE WHEN {shape} THEN {self.says(col, text, TOO_LARGE)} "
+                f"WHEN {self.regex_full(text, EXPONENT_TEXT)} THEN {self.says(col, text, EXPONENT)} "
+                f"ELSE {self.says(col, text, NOT_WHOLE)} END"
+            )
             return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
         if kind == "number":
             if category in NUMERIC_CATEGORIES:
