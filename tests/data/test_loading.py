@@ -610,3 +610,47 @@ def test_an_integer_written_with_an_exponent_says_so(tmp_path: Path) -> None:
         ),
         (3, "employees: '2.5' is not a whole number"),
     ]
+
+
+def shadowed_warnings(report: LoadReport) -> list[str]:
+    return [d.message for d in report.diagnostics() if d.code == "D107"]
+
+
+def test_a_property_given_as_a_column_and_inside_properties_is_reported(tmp_path: Path) -> None:
+    # CSV: a url column and a url key inside properties (the column is read); form only inside
+    head = "event_id,contact_id,type,timestamp,url,properties\n"
+    csv = head + 'e1,c1,t,2026-01-01T00:00:00Z,/col,"{""url"": ""/inside"", ""form"": ""f""}"\n'
+    con, report = load(tmp_path, CONTACTS, csv)
+    assert rows(con, "SELECT url, form FROM events") == [("/col", "f")]
+    assert shadowed_warnings(report) == [
+        "'url' is given both as a column and inside properties; the column is read"
+    ]
+    # JSON Lines: a top-level key and the same key inside properties
+    line = {"event_id": "e1", "contact_id": "c1", "type": "t", "timestamp": "2026-01-01T00:00:00Z",
+            "form": "top", "properties": {"form": "inside", "url": "/u"}}  # fmt: skip
+    con, report = load(tmp_path, CONTACTS, json.dumps(line) + "\n", ename="e.jsonl")
+    assert rows(con, "SELECT url, form FROM events") == [("/u", "top")]
+    assert shadowed_warnings(report) == [
+        "'form' is given both as a column and inside properties; the column is read"
+    ]
+    # Parquet with a struct properties column
+    table = pa.table(
+        {
+            "event_id": ["e1"], "contact_id": ["c1"], "type": ["t"], "timestamp": ["2026-01-01T00:00:00Z"],
+            "url": ["/col"], "properties": [{"url": "/inside", "form": "f"}],
+        }
+    )  # fmt: skip
+    pq.write_table(table, tmp_path / "e.parquet")
+    (tmp_path / "c.csv").write_text(CONTACTS, encoding="utf-8")
+    con = duckdb.connect()
+    report = load_inputs(con, tmp_path / "c.csv", tmp_path / "e.parquet", SPEC, PROPS)
+    assert rows(con, "SELECT url, form FROM events") == [("/col", "f")]
+    assert shadowed_warnings(report) == [
+        "'url' is given both as a column and inside properties; the column is read"
+    ]
+    # no clash, no warning
+    plain = (
+        'event_id,contact_id,type,timestamp,properties\ne1,c1,t,2026-01-01T00:00:00Z,"{""url"": ""/u""}"\n'
+    )
+    _, report = load(tmp_path, CONTACTS, plain)
+    assert shadowed_warnings(report) == []

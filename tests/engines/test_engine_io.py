@@ -516,3 +516,26 @@ def test_a_typed_timestamp_property_reads_as_iso_8601_utc_on_every_engine(
         engine=options,
     )
     assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 101, "c2": 10}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_a_property_in_a_column_and_in_struct_properties_is_reported_on_every_engine(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    options = engine_options(engine, request)
+    model = tmp_path / "m.yaml"
+    model.write_text(AMOUNTS_MODEL, encoding="utf-8")
+    pq.write_table(pa.table({"contact_id": ["c1"]}), tmp_path / "contacts.parquet")
+    events = {
+        "event_id": ["e1"], "contact_id": ["c1"], "type": ["purchase"], "timestamp": ["2025-12-01T00:00:00Z"],
+        "amount": ["500"], "properties": [{"amount": "5", "note": "x"}],
+    }  # fmt: skip
+    pq.write_table(pa.table(events), tmp_path / "events.parquet")
+    out = tmp_path / "o.jsonl"
+    result = Application().score(
+        model, tmp_path / "contacts.parquet", tmp_path / "events.parquet", AS_OF, out, True, engine=options
+    )
+    assert [r["points"] for r in rows_of(out).values()] == [11]  # the column's 500, not 5
+    assert [d.message for d in result.report.diagnostics() if d.code == "D107"] == [
+        "'amount' is given both as a column and inside properties; the column is read"
+    ]

@@ -148,9 +148,10 @@ def stage_file(
     wanted: set[str] | None,
     need_props: set[str],
     required: set[str],
-) -> list[BadRow]:
+) -> tuple[list[BadRow], set[str]]:
     """Expose a raw file as the relation `name` with a `_line` column; return the rows it could not
-    read. `source` is read_parquet's source for a Parquet input (see formats.parquet_source)."""
+    read, and the properties given both as a column and inside `properties` (the column is read).
+    `source` is read_parquet's source for a Parquet input (see formats.parquet_source)."""
     bad: list[BadRow] = []
     if path.is_dir() and fmt is not Format.PARQUET:
         raise LeadscoreError.simple(
@@ -170,11 +171,13 @@ def stage_file(
             ).to_arrow_table()
             expanded = expand_json_column(table, need_props, path)
             con.register(name, expanded.table)
-            return expanded.bad
+            return expanded.bad, expanded.shadowed
         extra = ""
+        shadowed: set[str] = set()
         kind = types.get(PROPERTIES, "")
         if kind.startswith("STRUCT"):
             keys = {r[0] for r in run(con, f"DESCRIBE SELECT {PROPERTIES}.* FROM {rel}")}
+            shadowed = (need_props & keys) - missing_props
             extra = "".join(
                 f", CAST(struct_extract({PROPERTIES}, {_lit(p)}) AS VARCHAR) AS {_q(p)}"
                 for p in sorted(missing_props & keys)
@@ -196,13 +199,13 @@ def stage_file(
             f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {LINE}, "
             f"{position} AS {ORDER}{extra} FROM {rel}",
         )
-        return bad
+        return bad, shadowed
     text = (
         read_csv(path, wanted | {PROPERTIES} if wanted else None)
         if fmt is Format.CSV
         else read_jsonl(path, wanted)
     )
-    table, bad = text.table, list(text.bad)
+    table, bad, shadowed = text.table, list(text.bad), set(text.shadowed)
     check_case_clashes(path, table.column_names, None)  # only columns read are kept here
     if fmt is Format.JSONL and table.num_rows == 0:
         # JSON Lines has no header: a file with no readable line still has the required columns.
@@ -214,8 +217,9 @@ def stage_file(
         expanded = expand_json_column(table, need_props, path)
         table = expanded.table
         bad += expanded.bad
+        shadowed |= expanded.shadowed
     con.register(name, table)
-    return bad
+    return bad, shadowed & need_props
 
 
 ORDER = "_pos"
@@ -241,13 +245,14 @@ def stage_input(
     check_input(path, option)
     fmt = detect_format(path)
     source = parquet_source(path) if fmt is Format.PARQUET else None  # a folder's parts, listed once
-    bad = stage_file(con, path, fmt, source, name, wanted, need_props, required)
+    bad, shadowed = stage_file(con, path, fmt, source, name, wanted, need_props, required)
     return RawInput(
         name,
         str(path),
         order=order_of(con, name),
         line=LINE,
         read_errors=bad,
+        shadowed=sorted(shadowed),
         order_unique=True,
         parquet=source,
     )

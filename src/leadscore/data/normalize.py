@@ -79,6 +79,7 @@ class RawInput:
     parquet: str | None = (
         None  # read_parquet's source (SQL) of the Parquet file(s) behind it, for their statistics
     )
+    shadowed: list[str] = field(default_factory=list)  # properties given as a column and inside `properties`
 
 
 def _order_sql(raw: RawInput, fallback: str) -> str:
@@ -202,7 +203,7 @@ def normalize_events(
     Relations.event_ids), and the report counts those. `events` still reads right for anyone
     else: it is a view that runs the full search when it is read."""
     t = ex.typing
-    report = FileReport(raw.source, "events")
+    report = FileReport(raw.source, "events", shadowed=list(raw.shadowed))
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
     missing = [c for c in ("contact_id", "type", "timestamp") if c not in cols]
     if missing:

@@ -36,6 +36,9 @@ class FileReport:
     bad_by_reason: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0  # rows whose id was already seen (events: event_id; contacts: contact_id)
     missing_columns: list[str] = field(default_factory=list)
+    # events: properties the model reads that the file gives both as a column (a top-level key)
+    # and inside `properties`; the column is read
+    shadowed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # contacts, for evaluate and journeys only: created_at values that are not timestamps (the
     # contact is kept, and counts as created before the cutoff): how many, and the first ones
@@ -108,6 +111,16 @@ class LoadReport:
                         Severity.WARNING,
                     )
                 )
+            out.extend(
+                Diagnostic(
+                    "D107",
+                    f"'{name}' is given both as a column and inside properties; the column is read",
+                    Location(f.file),
+                    f"keep '{name}' in one place, or rename the key inside properties",
+                    Severity.WARNING,
+                )
+                for name in f.shadowed
+            )
             out.extend(
                 Diagnostic("D105", b.reason, Location(b.file, b.line), severity=Severity.WARNING)
                 for b in f.created_examples

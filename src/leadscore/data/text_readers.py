@@ -37,6 +37,8 @@ class TextTable:
 
     table: pa.Table
     bad: list[BadRow] = field(default_factory=list)
+    # keys read both from a column (a top-level key) and from inside `properties`: the column wins
+    shadowed: set[str] = field(default_factory=set)
 
 
 # byte-order marks of the encodings a spreadsheet's "Unicode text" export may use instead of UTF-8
@@ -394,6 +396,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
     columns: dict[str, list[str | None]] = {}
     lines: list[int] = []
     bad: list[BadRow] = []
+    shadowed: set[str] = set()
     count = 0
     for n, line in iter_jsonl(path):
         if not line.strip():
@@ -421,6 +424,9 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
         if (why := _properties_object(record, wanted) or _not_single(record, wanted)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
+        props = record.get(PROPERTIES)
+        if isinstance(props, dict):
+            shadowed.update(k for k in props if k in record and (wanted is None or k in wanted))
         flat = flatten_properties(record, wanted)
         for k in flat.keys() - columns.keys():
             columns[k] = [None] * count
@@ -432,7 +438,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
             progress(count)
     data = {k: pa.array(v, pa.string()) for k, v in columns.items()}
     data[LINE] = pa.array(lines, pa.int64())
-    return TextTable(pa.table(data), bad)
+    return TextTable(pa.table(data), bad, shadowed)
 
 
 def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTable:
@@ -442,9 +448,11 @@ def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTab
     raw = table.column(PROPERTIES).to_pylist()
     line_numbers = table.column(LINE).to_pylist()
     missing = [w for w in wanted if w not in table.column_names]
+    columns = {w for w in wanted if w in table.column_names}
     values: dict[str, list[str | None]] = {w: [] for w in missing}
     keep: list[bool] = []
     bad: list[BadRow] = []
+    shadowed: set[str] = set()
     for text, line in zip(raw, line_numbers, strict=True):
         obj: dict[str, Any] = {}
         if text is not None:
@@ -454,6 +462,7 @@ def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTab
                 keep.append(False)
                 continue
             obj = parsed
+            shadowed.update(columns & obj.keys())
         keep.append(True)
         for w in missing:
             values[w].append(_text(obj.get(w)))
@@ -461,4 +470,4 @@ def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTab
     out = table.drop_columns([PROPERTIES]).filter(mask)
     for w in missing:
         out = out.append_column(w, pa.array(values[w], pa.string()))
-    return TextTable(out, bad)
+    return TextTable(out, bad, shadowed)

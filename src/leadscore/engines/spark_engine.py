@@ -213,6 +213,7 @@ class SparkEngine(Engine):
                 df = df.withColumn(col, F.lit(None).cast("string"))
             df = df.withColumn("_pos", F.monotonically_increasing_id())
             corrupt = CORRUPT if CORRUPT in df.columns else None
+        shadowed = self._shadowed_properties(df, props)
         df = self._flatten_properties(df, props)
         if wanted is not None:
             keep = [c for c in df.columns if c in wanted or c.startswith("_")]
@@ -224,7 +225,21 @@ class SparkEngine(Engine):
             df = df.persist(StorageLevel.MEMORY_AND_DISK)
             df.count()
         # positions tell rows apart: (file, row) for Parquet, a generated id otherwise
-        return df, RawInput("", location, order=order, line=line, corrupt=corrupt, order_unique=True)
+        return df, RawInput(
+            "", location, order=order, line=line, corrupt=corrupt, order_unique=True, shadowed=shadowed
+        )
+
+    @staticmethod
+    def _shadowed_properties(df: Any, props: set[str]) -> list[str]:
+        """Properties the model reads that are columns and also keys of a struct `properties`
+        (the column is read). A `properties` of JSON text or a map is not searched here: that
+        would take a pass over the data."""
+        if "properties" not in df.columns:
+            return []
+        kind = df.schema["properties"].dataType
+        if type(kind).__name__ != "StructType":
+            return []
+        return sorted(p for p in props & set(df.columns) if p in kind.fieldNames())
 
     @staticmethod
     def _flatten_properties(df: Any, props: set[str]) -> Any:
