@@ -424,20 +424,21 @@ def engine_options(engine: str, request: pytest.FixtureRequest) -> EngineOptions
     return EngineOptions(engine)
 
 
-AMOUNTS_MODEL = """
-model: amounts
-version: 1
-programs:
-  - id: main
-    dimensions:
-      engagement:
-        categories:
-          spend:
-            rules:
-              - {id: big, event: purchase, where: {field: amount, gt: 100}, points: 1}
-              - {id: any, event: purchase, where: {field: amount, gt: 0}, points: 10}
-              - {id: text, event: purchase, where: {field: amount, eq: "12345678.0"}, points: 100}
-"""
+def engagement_model(name: str, *rules: str) -> str:
+    """A model of one engagement category holding `rules` (flow-style YAML, one per line)."""
+    lines = "".join(f"              - {r}\n" for r in rules)
+    return (
+        f"model: {name}\nversion: 1\nprograms:\n  - id: main\n    dimensions:\n      engagement:\n"
+        f"        categories:\n          all:\n            rules:\n{lines}"
+    )
+
+
+AMOUNTS_MODEL = engagement_model(
+    "amounts",
+    "{id: big, event: purchase, where: {field: amount, gt: 100}, points: 1}",
+    "{id: any, event: purchase, where: {field: amount, gt: 0}, points: 10}",
+    '{id: text, event: purchase, where: {field: amount, eq: "12345678.0"}, points: 100}',
+)
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
@@ -468,20 +469,12 @@ def test_a_typed_number_property_reads_as_a_decimal_literal_on_every_engine(
     assert got == {"c1": 111, "c2": 11, "c3": 10, "c4": 11, "c5": 0, "c6": 10}
 
 
-STAMPS_MODEL = """
-model: stamps
-version: 1
-programs:
-  - id: main
-    dimensions:
-      engagement:
-        categories:
-          seen:
-            rules:
-              - {id: iso, event: visit, where: {field: at, eq: "2026-05-20T10:30:00Z"}, points: 1}
-              - {id: micro, event: visit, where: {field: at, ends_with: ".250000Z"}, points: 10}
-              - {id: day, event: visit, where: {field: on, eq: "2026-05-20"}, points: 100}
-"""
+STAMPS_MODEL = engagement_model(
+    "stamps",
+    '{id: iso, event: visit, where: {field: at, eq: "2026-05-20T10:30:00Z"}, points: 1}',
+    '{id: micro, event: visit, where: {field: at, ends_with: ".250000Z"}, points: 10}',
+    '{id: day, event: visit, where: {field: on, eq: "2026-05-20"}, points: 100}',
+)
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])

@@ -33,7 +33,6 @@ OUTSIDE_YEARS = "is outside the years 1000 to 9999"
 NUMERIC_CATEGORIES = ("integer", "float", "decimal")
 # a double as an engine writes it with an exponent: 1e+16 (DuckDB, PostgreSQL), 1.2345678E7 (Spark)
 SCIENTIFIC = "^(-?)([0-9])(?:[.]([0-9]+))?[eE]([-+]?[0-9]+)$"
-EMPTY = "''"
 
 
 @dataclass(frozen=True)
@@ -153,11 +152,12 @@ class Typing:
         own size on (Spark from 10^7: `1.2345678E7`; PostgreSQL writes `150`, DuckDB `150.0`), and
         text compares with a number only as a decimal literal (SPEC §3a)."""
         s = self.cast_text(x)
-        sign, first, rest, power = (self.group(s, SCIENTIFIC, n) for n in (1, 2, 3, 4))
-        kept = f"TRIM(TRAILING '0' FROM {self.concat(first, f'coalesce({rest}, {EMPTY})')})"
+        minus, first, rest, power = (self.group(s, SCIENTIFIC, n) for n in (1, 2, 3, 4))
+        fraction = f"coalesce({rest}, '')"
+        kept = f"TRIM(TRAILING '0' FROM {self.concat(first, fraction)})"
         digits = f"(CASE WHEN {kept} = '' THEN '0' ELSE {kept} END)"
         e = f"CAST({power} AS INTEGER)"
-        sign = f"coalesce({sign}, '')"
+        sign = f"coalesce({minus}, '')"
         small = self.concat(sign, "'0.'", f"repeat('0', -{e} - 1)", digits)
         whole = self.concat(sign, f"rpad({digits}, {e} + 1, '0')", "'.0'")
         split = self.concat(sign, f"substr({digits}, 1, {e} + 1)", "'.'", f"substr({digits}, {e} + 2)")

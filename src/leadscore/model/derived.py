@@ -10,16 +10,21 @@ from leadscore.model.dimension import Decay
 from leadscore.model.program import Program
 
 
-def decay_floor(program: Program, decay: Decay) -> float:
-    """The floor F in points; 0 without a floor (SPEC §3 item 6)."""
+def floor_points(decay: Decay, mql: float | None) -> float:
+    """The floor F in points for the MQL threshold `mql`; 0 without a floor (SPEC §3 item 6), and
+    0 for a share of a threshold the program lacks (E306, which bounds checks still survive)."""
     if decay.floor is None:
         return 0.0
     if decay.floor.kind == "points":
         return decay.floor.value
-    threshold = program.mql_threshold
-    if threshold is None:  # rejected at load (E306)
-        raise ValueError("a floor relative to the MQL threshold needs one")
-    return decay.floor.value / 100.0 * threshold
+    return decay.floor.value / 100.0 * (mql or 0.0)
+
+
+def decay_floor(program: Program, decay: Decay) -> float:
+    """The floor F in points of a valid program's decay."""
+    if decay.floor is not None and decay.floor.kind != "points" and program.mql_threshold is None:
+        raise ValueError("a floor relative to the MQL threshold needs one")  # rejected at load (E306)
+    return floor_points(decay, program.mql_threshold)
 
 
 def decay_factor(decay: Decay) -> float:

@@ -22,7 +22,6 @@ from leadscore.model.reach import (
     bound_text,
     category_reach,
     dimension_reach,
-    official,
     raw_dimension_reach,
     rule_reach,
     threshold_max,
@@ -31,6 +30,7 @@ from leadscore.model.schema import BehaviourRule, FitRule, Model, Program
 from leadscore.model.suggest import did_you_mean
 from leadscore.model.walk import leaves, program_paths, program_rule_sites, rule_sites
 from leadscore.model.yaml_source import Path, SourceMap
+from leadscore.rounding import official_value
 
 
 def _counting(ids: list[str]) -> str:
@@ -224,7 +224,9 @@ class UnreachableThreshold(ProgramRule):
                 continue
             program = by_id[on.program] if on.program else model.programs[0]
             if on.dimension is not None:
-                top = official(dimension_reach(program.dimensions[on.dimension], program.mql_threshold).hi)
+                top = official_value(
+                    dimension_reach(program.dimensions[on.dimension], program.mql_threshold).hi
+                )
                 what = f"dimension '{on.dimension}'"
             else:
                 top, what = threshold_max(program), f"program '{program.id}'"
@@ -241,7 +243,7 @@ class UnreachableThreshold(ProgramRule):
             path = (*ppath, "stages", "mql", "min")
             yield from self._compare(source, path, program.mql_threshold, top, "the MQL threshold", what)
         for dname, dim in program.dimensions.items():
-            dtop = official(dimension_reach(dim, program.mql_threshold).hi)
+            dtop = official_value(dimension_reach(dim, program.mql_threshold).hi)
             for k, band in enumerate(dim.bands or []):
                 path = (*ppath, "dimensions", dname, "bands", k, "min")
                 yield from self._compare(

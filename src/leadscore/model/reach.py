@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from leadscore.diagnostics import Diagnostic, Severity
+from leadscore.model.derived import floor_points
 from leadscore.model.schema import BehaviourRule, Category, Dimension, FitRule, Model, Program
 from leadscore.model.walk import program_paths
 from leadscore.model.yaml_source import SourceMap
@@ -69,13 +70,10 @@ def raw_dimension_reach(dimension: Dimension) -> Reach:
 
 def dimension_reach(dimension: Dimension, mql: float | None) -> Reach:
     reach = raw_dimension_reach(dimension)
-    floor = dimension.decay.floor if dimension.decay else None
     if dimension.decay is None or reach.hi <= 0:
         return reach
-    f = 0.0 if floor is None else floor.value
-    if floor is not None and floor.kind == "percent_of_mql":
-        f = floor.value / 100 * (mql or 0.0)
-    return Reach(min(reach.lo, f), reach.hi)  # decay lowers a positive value, not below the floor
+    # decay lowers a positive value, not below the floor
+    return Reach(min(reach.lo, floor_points(dimension.decay, mql)), reach.hi)
 
 
 def program_reach(program: Program) -> Reach:
@@ -85,14 +83,9 @@ def program_reach(program: Program) -> Reach:
     return sum(parts, Reach(0.0, 0.0))
 
 
-def official(value: float) -> float:
-    """The official score of a total, as the reference evaluator rounds it."""
-    return official_value(value)
-
-
 def threshold_max(program: Program) -> float:
     """The highest value program thresholds compare (SPEC §3 item 8 for encoded programs)."""
-    top = official(program_reach(program).hi)
+    top = official_value(program_reach(program).hi)
     if program.encoded is None:
         return top
     return len(program.gates) * 100 + min(99.0, max(0.0, top))

@@ -110,19 +110,14 @@ def leaf_holds(leaf: Leaf, value: Value, kind: str) -> bool:
             return v.endswith(o)
         return _glob(o).fullmatch(v) is not None
     operands = operand if isinstance(operand, list) else [operand]
-    if compares_as_integers(kind, operands) and isinstance(value, int) and not isinstance(value, bool):
-        given: Any = value  # integers compare exactly, whatever their size
+    # integers compare exactly, whatever their size; anything else as _coerce brings it
+    exact = compares_as_integers(kind, operands) and isinstance(value, int) and not isinstance(value, bool)
+    given = value if exact else _coerce(value, kind, operands[0], cs)
+    if given is _INCOMPARABLE:
+        return False
 
-        def the(x: Any) -> Any:
-            return x
-
-    else:
-        given = _coerce(value, kind, operands[0], cs)
-        if given is _INCOMPARABLE:
-            return False
-
-        def the(x: Any) -> Any:
-            return _operand(x, cs)
+    def the(x: Any) -> Any:
+        return x if exact else _operand(x, cs)
 
     if op == "eq":
         return bool(given == the(operand))
