@@ -532,3 +532,64 @@ def test_a_property_in_a_column_and_in_struct_properties_is_reported_on_every_en
     assert [d.message for d in result.report.diagnostics() if d.code == "D107"] == [
         "'amount' is given both as a column and inside properties; the column is read"
     ]
+
+
+NESTED = {
+    "contact_id": ("contacts", {"contact_id": pa.array([["c1"]])}),
+    "country": ("contacts", {"contact_id": ["c1"], "country": pa.array([{"code": "PL"}])}),
+    "type": ("events", {"type": pa.array([["purchase"]])}),
+    "amount": ("events", {"type": ["purchase"], "amount": pa.array([[5.0]])}),
+}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+@pytest.mark.parametrize("column", sorted(NESTED))
+def test_a_column_of_lists_or_records_the_model_reads_is_a_file_problem_on_every_engine(
+    tmp_path: Path, engine: str, column: str, request: pytest.FixtureRequest
+) -> None:
+    """A typed Parquet column of lists or records gave DuckDB a traceback (a list of text was
+    taken for text) and was read as its printed text elsewhere; now D009 names it, on each engine."""
+    options = engine_options(engine, request)
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        AMOUNTS_MODEL.replace("version: 1\n", "version: 1\nfields: {country: string}\n"), encoding="utf-8"
+    )
+    kind, columns = NESTED[column]
+    contacts = columns if kind == "contacts" else {"contact_id": ["c1"], "tags": pa.array([["x"]])}
+    events = {"event_id": ["e1"], "contact_id": ["c1"], "type": ["purchase"], "timestamp": ["2025-12-01T00:00:00Z"],
+              **(columns if kind == "events" else {})}  # fmt: skip
+    pq.write_table(pa.table(contacts), tmp_path / "contacts.parquet")
+    pq.write_table(pa.table(events), tmp_path / "events.parquet")
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, tmp_path / "contacts.parquet", tmp_path / "events.parquet", AS_OF,
+                            tmp_path / "o.jsonl", engine=options)  # fmt: skip
+    [d] = info.value.diagnostics
+    assert (d.code, d.message) == (
+        "D009",
+        f"the column {column} holds lists or records, not one value per row",
+    )
+    assert d.location is not None
+    assert d.location.file.endswith(f"{kind}.parquet")
+
+
+def test_a_postgres_array_column_the_model_reads_is_a_file_problem(pg_dsn: str, tmp_path: Path) -> None:
+    import psycopg
+
+    model = tmp_path / "m.yaml"
+    model.write_text(AMOUNTS_MODEL, encoding="utf-8")
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS nested_contacts, nested_events")
+        conn.execute("CREATE TABLE nested_contacts AS SELECT 'c1' AS contact_id, ARRAY['x'] AS tags")
+        conn.execute("CREATE TABLE nested_events AS SELECT 'e1' AS event_id, 'c1' AS contact_id, 'purchase' AS type, "
+                     "TIMESTAMPTZ '2025-12-01 00:00:00+00' AS timestamp, ARRAY['5'] AS amount")  # fmt: skip
+    try:
+        with pytest.raises(LeadscoreError) as info:
+            Application().score(model, None, None, AS_OF, tmp_path / "o.jsonl",
+                                engine=EngineOptions("postgres", pg_dsn),
+                                tables=Inputs(contacts_table="nested_contacts", events_table="nested_events"))  # fmt: skip
+        assert [(d.code, d.message) for d in info.value.diagnostics] == [
+            ("D009", "the column amount holds lists or records, not one value per row")
+        ]
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS nested_contacts, nested_events")

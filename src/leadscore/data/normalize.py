@@ -82,6 +82,22 @@ class RawInput:
     shadowed: list[str] = field(default_factory=list)  # properties given as a column and inside `properties`
 
 
+NESTED = ("struct", "nested")  # categories of columns that hold records or lists, not one value
+
+
+def refuse_nested(raw: RawInput, cols: dict[str, str], read: list[str]) -> None:
+    """A column the model reads that holds a list or a record in every row (a typed Parquet or
+    table column) is a file problem, not a bad row on each line: nothing in it can be compared."""
+    nested = [c for c in read if cols.get(c) in NESTED]
+    if nested:
+        shown = ", ".join(nested)
+        raise LeadscoreError(
+            [Diagnostic("D009", f"the column{'s' if len(nested) > 1 else ''} {shown} hold{'' if len(nested) > 1 else 's'} lists or records, not one value per row",
+                        Location(raw.source, 1),
+                        "export one plain value (text, number, boolean or timestamp) per cell, or name the value inside the record as its own column")]
+        )  # fmt: skip
+
+
 def _order_sql(raw: RawInput, fallback: str) -> str:
     return raw.order if raw.order is not None else fallback
 
@@ -100,6 +116,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
             [Diagnostic("D005", "the contacts have no contact_id column", Location(raw.source, 1),
                         "every contacts file or table needs a contact_id column; rename the id column of your export")]
         )  # fmt: skip
+    refuse_nested(raw, cols, ["contact_id", *spec.fields])
     plain = ex.never_empty(raw, [c for c, k in cols.items() if k == "text"])
     cid = t.text_value("contact_id", cols["contact_id"], "contact_id" in plain)
     select = [f"{cid} AS contact_id"]
@@ -116,7 +133,8 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     # that field (the field is missing), and is left out so the engine cannot take one for the other
     folded = {f.casefold() for f in spec.fields}
     others = [c for c in cols if c not in spec.fields and c != "contact_id" and c.casefold() not in folded]
-    select += [f"{t.text_value(c, cols[c], c in plain)} AS {t.q(c)}" for c in others if cols[c] != "struct"]
+    others = [c for c in others if cols[c] not in NESTED]  # undeclared, so never read by a rule
+    select += [f"{t.text_value(c, cols[c], c in plain)} AS {t.q(c)}" for c in others]
     line = raw.line or "CAST(NULL AS BIGINT)"
     staged = (
         f"SELECT {line} AS _line, {_order_sql(raw, cid)} AS _order, {_first_failing(checks, t.sql_types['text'])} AS _reason, "
@@ -151,7 +169,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     names = [
         "contact_id",
         *(t.q(n) for n in spec.fields),
-        *(t.q(c) for c in others if cols[c] != "struct"),
+        *(t.q(c) for c in others),
         ORDER,
     ]
     selected = ", ".join(f"s.{n}" for n in names)
@@ -211,6 +229,7 @@ def normalize_events(
             [Diagnostic("D006", f"the events have no {', '.join(missing)} column", Location(raw.source, 1),
                         "events have contact_id, type and timestamp columns (event_id recommended)")]
         )  # fmt: skip
+    refuse_nested(raw, cols, [*EVENT_COLUMNS, *properties])
     ts = t.instant("timestamp", cols["timestamp"])
     has_id = "event_id" in cols
     # typed files whose statistics prove every required value present need no row-by-row check

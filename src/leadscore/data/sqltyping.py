@@ -2,7 +2,7 @@
 
 A raw column is text (CSV, JSON Lines, a text column of a table) or already typed (Parquet, a
 typed column). Its engine type is first reduced to a category (`text`, `integer`, `float`,
-`decimal`, `boolean`, `timestamp` (naive, UTC), `timestamptz`, `date`, `struct`, `other`);
+`decimal`, `boolean`, `timestamp` (naive, UTC), `timestamptz`, `date`, `struct`, `nested` (a list), `other`);
 each declared kind then has one parse expression (NULL when the value does not fit) and the
 reason reported for a bad row. The rules are the same on every engine; only spelling differs.
 """
@@ -374,6 +374,8 @@ class SparkTyping(Typing):
 
 def duckdb_category(t: str) -> str:
     t = t.upper()
+    if t.endswith("]"):  # a list (VARCHAR[]) or an array (INTEGER[3])
+        return "nested"
     if t in ("VARCHAR", "JSON") or t.startswith("VARCHAR"):
         return "text"
     if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"):
@@ -392,6 +394,6 @@ def duckdb_category(t: str) -> str:
         return "timestamp"
     if t == "DATE":
         return "date"
-    if t.startswith(("STRUCT", "MAP")):
+    if t.startswith(("STRUCT", "MAP", "UNION")):
         return "struct"
     return "other"

@@ -29,6 +29,7 @@ _CATEGORIES = {
     "text": "text", "varchar": "text", "bpchar": "text", "char": "text", "name": "text", "json": "text", "jsonb": "text",
     "int2": "integer", "int4": "integer", "int8": "integer", "float4": "float", "float8": "float", "numeric": "decimal",
     "bool": "boolean", "timestamp": "timestamp", "timestamptz": "timestamptz", "date": "date",
+    "record": "struct",
 }  # fmt: skip
 _PG_TYPES = {
     pa.string(): "TEXT",
@@ -76,7 +77,10 @@ class PostgresExecutor:
         out = {}
         for d in cur.description:
             info = self.conn.adapters.types.get(d.type_code)
-            out[d.name] = _CATEGORIES.get(info.name if info else "", "other")
+            if info is not None and d.type_code == info.array_oid:  # text[] is known by its element
+                out[d.name] = "nested"
+            else:
+                out[d.name] = _CATEGORIES.get(info.name if info else "", "other")
         return out
 
     def materialize(self, name: str, select: str) -> None:

@@ -71,7 +71,7 @@ def _category(dtype: Any) -> str:
         "ByteType": "integer", "ShortType": "integer", "IntegerType": "integer", "LongType": "integer",
         "FloatType": "float", "DoubleType": "float", "DecimalType": "decimal", "BooleanType": "boolean",
         "TimestampType": "timestamptz", "TimestampNTZType": "timestamp", "DateType": "date",
-        "StructType": "struct", "MapType": "struct",
+        "StructType": "struct", "MapType": "struct", "ArrayType": "nested",
     }.get(name, "other")  # fmt: skip
 
 
