@@ -14,8 +14,9 @@ code    meaning
 ======  ==========================================================================
 E001    the model file cannot be found or read
 E002    the model file is not UTF-8 text (at the line and column of the first bad byte)
-E100    YAML syntax error (indentation, a tab, an unclosed bracket or quote, …), or
-        brackets nested thousands of levels deep
+E100    YAML syntax error (indentation, a tab, an unclosed bracket or quote, …),
+        brackets nested thousands of levels deep, or aliases (*name) that copy more
+        than 10,000 values (aliases of aliases multiply)
 E101    duplicate key in one mapping (every duplicate is reported)
 E102    a key that is a list or a mapping, or null (`~:`)
 E200    the model file is empty

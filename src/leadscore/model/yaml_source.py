@@ -90,14 +90,29 @@ def _span(mark: Any) -> Span:
     return Span(mark.line + 1, mark.column + 1)
 
 
+MAX_ALIAS_COPIES = 10_000  # values an alias (*name) may copy in all; a model needs few
+
+
+class _AliasBomb(Exception):
+    def __init__(self, path: Path) -> None:
+        self.path = path  # where the copies were being made (an alias has no place of its own)
+
+
 class _Builder:
     def __init__(self, file: str) -> None:
         self.source = SourceMap(file)
         self.diagnostics: list[Diagnostic] = []
+        self.built = 0  # values built, copies made through aliases included
+        self.distinct: set[int] = set()  # the nodes of the document (an alias names one again)
 
     def build(self, node: Any, path: Path) -> Any:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+        self.built += 1
+        self.distinct.add(id(node))
+        if self.built - len(self.distinct) > MAX_ALIAS_COPIES:
+            # nested aliases multiply (9 aliases of 9 aliases of … : 9^k values from a few lines)
+            raise _AliasBomb(path)
         self.source.values[path] = _span(node.start_mark)
         if isinstance(node, ScalarNode):
             if not node.style and node.tag != "tag:yaml.org,2002:str":  # plain: None, or "" (C parser)
@@ -329,7 +344,16 @@ def load_yaml(text: str, file: str, fast: bool = True) -> YamlDocument:
             )
     if node is None:
         return YamlDocument(None, builder.source, [])
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except _AliasBomb as bomb:
+        too_many = Diagnostic(
+            "E100",
+            f"YAML aliases (*name) here copy more than {MAX_ALIAS_COPIES:,} values; nested aliases multiply",
+            builder.source.location(bomb.path[:1], prefer_key=True),  # the top-level key
+            "write the repeated part out, or alias it once rather than aliases of aliases",
+        )
+        return YamlDocument(None, builder.source, [too_many])
     return YamlDocument(data, builder.source, builder.diagnostics)
 
 
