@@ -270,6 +270,7 @@ class Application:
         tick_us: int = 86_400_000_000,
         sample: int | None = None,
         evaluation: EvaluationRequest | None = None,
+        strict: bool = False,
     ) -> BacktestReport:
         """Replay two or more model versions over [start, end]: new MQLs per month, and moves;
         with `evaluation`, each version is also evaluated (side by side in the report)."""
@@ -279,7 +280,9 @@ class Application:
         versions = [(str(path), load_model(path)) for path in models]
         inputs = Inputs(contacts=contacts, events=events)
         try:
-            report = run_backtest(versions, inputs, start, end, tick_us, outcomes, sample, self.progress.step)
+            report = run_backtest(
+                versions, inputs, start, end, tick_us, outcomes, sample, self.progress.step, strict
+            )
             for path in models if evaluation is not None else []:
                 assert evaluation is not None
                 self.progress.step(f"evaluating {path}")

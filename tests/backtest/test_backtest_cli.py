@@ -104,3 +104,34 @@ def test_backtest_user_mistakes(workspace: Path) -> None:
     )
     assert result.exit_code == 2
     assert "B003" in result.output
+
+
+def test_backtest_reports_bad_rows_and_refuses_them_with_strict(workspace: Path, tmp_path: Path) -> None:
+    """Bad rows of the contacts, events and outcomes are listed once (not once per version),
+    and --strict makes them an error; they were skipped without a word."""
+    lines = (workspace / "contacts.csv").read_text().splitlines()
+    (tmp_path / "contacts.csv").write_text("\n".join([*lines[:3], lines[3] + ",EXTRA", *lines[4:]]) + "\n")
+    events = (workspace / "events.csv").read_text().splitlines()
+    (tmp_path / "events.csv").write_text("\n".join([*events, "e-bad,c1,page_view,yesterday,,,,"]) + "\n")
+    outcomes = (workspace / "outcomes.csv").read_text().splitlines()
+    (tmp_path / "outcomes.csv").write_text("\n".join([*outcomes, ",won,2026-08-01T00:00:00Z"]) + "\n")
+    for name in ("v1.yaml", "v2.yaml"):
+        (tmp_path / name).write_text((workspace / name).read_text())
+    code, out = run(tmp_path, "--format", "json")
+    assert code == 0, out
+    diagnostics = json.loads(out)["diagnostics"]
+    assert [d["code"] for d in diagnostics if d["code"] != "D101"] == ["D103"]  # the demo's retried events
+    found = [(d["code"], Path(d["file"]).name, d["line"]) for d in diagnostics if d["code"] == "D101"]
+    assert found == [
+        ("D101", "contacts.csv", 4),
+        ("D101", "events.csv", len(events) + 1),
+        ("D101", "outcomes.csv", len(outcomes) + 1),
+    ]
+    result = CliRunner().invoke(cli, ["backtest", "-m", str(tmp_path / "v1.yaml"), "-m", str(tmp_path / "v2.yaml"),
+                                      "-c", str(tmp_path / "contacts.csv"), "-e", str(tmp_path / "events.csv"),
+                                      "--from", "2026-07-01", "--to", "2026-10-31"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.count("contacts.csv:4: D101") == 1  # on standard error (CliRunner mixes them)
+    code, out = run(tmp_path, "--strict")
+    assert code == 2
+    assert "D199: 3 bad rows and --strict is on" in out

@@ -18,7 +18,8 @@ import pyarrow as pa
 from leadscore.backtest.moments import create_moments
 from leadscore.backtest.replay import Transitions, final_states, transitions
 from leadscore.data.loading import scalar
-from leadscore.diagnostics import LeadscoreError
+from leadscore.data.report import FileReport, LoadReport
+from leadscore.diagnostics import Diagnostic, LeadscoreError
 from leadscore.durations import format_instant
 from leadscore.model.loader import LoadedModel
 from leadscore.output.columns import layout
@@ -68,6 +69,13 @@ class BacktestReport:
     outcomes_without_time: int = 0
     notes: list[str] = field(default_factory=list)
     evaluations: list[Any] = field(default_factory=list)  # one EvaluationReport per version, with --cutoff
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # about the input files (bad rows, …)
+
+    def add_diagnostics(self, found: list[Diagnostic]) -> None:
+        """The input files' diagnostics of one more version, each said once (versions that
+        type the same fields alike find the same bad rows)."""
+        seen = {d.render() for d in self.diagnostics}
+        self.diagnostics += [d for d in found if d.render() not in seen]
 
     def months(self) -> list[str]:
         return sorted({m for v in self.versions for t in v.new_mqls.values() for m in t.per_month})
@@ -82,9 +90,16 @@ def _score_at_moments(
     tick_us: int,
     sample: int | None,
     step: Step,
+    report: BacktestReport,
+    checked: LoadReport,
+    strict: bool,
 ) -> tuple[pa.Table, int]:
     session = Session.open(loaded, inputs, EngineOptions("duckdb"), step)
     try:
+        whole = LoadReport([*session.report.files, *checked.files])
+        if strict:
+            whole.check_strict()  # every version types the fields it declares: check each
+        report.add_diagnostics(whole.diagnostics())
         ex = session.engine.executor
         step(f"{label}: the evaluation moments")
         n = create_moments(ex, start, end, tick_us, sample=sample)
@@ -114,7 +129,9 @@ def run_backtest(
     outcomes: Path | None,
     sample: int | None,
     step: Step,
+    strict: bool = False,
 ) -> BacktestReport:
+    """With `strict`, a bad row in any input file is an error (D199), as in `score --strict`."""
     import duckdb
 
     if len(versions) < 2:
@@ -136,11 +153,13 @@ def run_backtest(
     report = BacktestReport(start, end, tick_us, 0, sample is not None, [], [])
     outcome_rel: str | None = None
     stage_rel: str | None = None
+    checked = LoadReport()  # the outcomes' report, checked with each version's inputs
     if outcomes is not None:
         from leadscore.data.outcomes import load_outcomes
 
         step(f"reading outcomes from {outcomes}")
-        load_outcomes(con, outcomes)
+        outcome_file: FileReport = load_outcomes(con, outcomes)
+        checked.files.append(outcome_file)
         report.outcomes_used = int(scalar(con, f"SELECT count(*) FROM outcomes WHERE ts_us <= {end}"))
         report.outcomes_without_time = int(scalar(con, "SELECT count(*) FROM outcomes WHERE ts_us IS NULL"))
         if report.outcomes_without_time:
@@ -157,7 +176,9 @@ def run_backtest(
         outcome_rel, stage_rel = "first_outcomes", "outcome_stages"
     finals: list[tuple[str, dict[str, str]]] = []  # (label, program → final table name)
     for i, (label, loaded) in enumerate(versions):
-        table, n = _score_at_moments(loaded, label, inputs, start, end, tick_us, sample, step)
+        table, n = _score_at_moments(
+            loaded, label, inputs, start, end, tick_us, sample, step, report, checked, strict
+        )
         name = f"scores_v{i}"
         con.register(name, table)
         step(f"{label}: replaying the stages")
@@ -226,6 +247,7 @@ def to_json(report: BacktestReport) -> dict[str, Any]:
         "sampled": report.sampled,
         "outcomes_used": report.outcomes_used,
         "notes": report.notes,
+        "diagnostics": [d.to_json() for d in report.diagnostics],
         "months": report.months(),
         "versions": [
             {

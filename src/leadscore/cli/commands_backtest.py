@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from leadscore.cli.main import CONTACTS, EVENTS, QUIET, app, format_option, handle_errors
+from leadscore.cli.main import CONTACTS, EVENTS, QUIET, STRICT, app, format_option, handle_errors
 
 
 def _instant(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -89,6 +89,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> int:
     show_default=True,
     help="With --cutoff: the outcomes that count as a conversion.",
 )
+@STRICT
 @QUIET
 @format_option
 @handle_errors
@@ -104,6 +105,7 @@ def backtest(
     cutoff: int | None,
     horizon: str,
     positive: str,
+    strict: bool,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -141,13 +143,15 @@ def backtest(
         wanted = tuple(p.strip().lower() for p in positive.split(",") if p.strip())
         evaluation = EvaluationRequest(outcomes=outcomes, cutoff=cutoff, horizon=window, positive=wanted)
     report = app(quiet).backtest(
-        list(models), contacts, events, start, end, outcomes, tick, sample, evaluation
+        list(models), contacts, events, start, end, outcomes, tick, sample, evaluation, strict
     )
-    if fmt == "json":
+    if fmt == "json":  # the JSON holds the diagnostics
         click.echo(json.dumps(to_json(report), indent=2))
         return
+    from leadscore.cli import render as diagnostics
     from leadscore.cli.render_backtest import render
 
+    diagnostics.diagnostics(report.diagnostics)  # bad input rows, on standard error
     click.echo(render(report))
 
 

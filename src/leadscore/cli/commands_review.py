@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from leadscore.cli import render
-from leadscore.cli.main import EVENTS, MODEL, QUIET, app, handle_errors
+from leadscore.cli.main import EVENTS, MODEL, QUIET, STRICT, app, handle_errors
 from leadscore.diagnostics import LeadscoreError
 from leadscore.output.paths import check_target
 
@@ -67,7 +67,6 @@ OUT = click.option(
     type=click.Path(path_type=Path),
     help="Write the report to this file (.html, .json or .txt) instead of standard output.",
 )
-STRICT = click.option("--strict", is_flag=True, help="Any bad input row (in any of the files) is an error.")
 
 
 def emit(

@@ -156,6 +156,7 @@ def make_engine(engine: str, db: str | None, spark_master: str | None) -> Any:
     return EngineOptions(engine, db, spark_master)
 
 
+STRICT = click.option("--strict", is_flag=True, help="Any bad input row (in any of the files) is an error.")
 QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary.")
 
 
