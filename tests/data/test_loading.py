@@ -238,10 +238,28 @@ def test_jsonl_without_a_required_key_or_holding_an_array_is_a_file_error(tmp_pa
     d = info.value.diagnostics[0]
     assert (d.code, d.hint) == (
         "D008",
-        "write one object per line, for instance with jq -c '.[]' c.json > c.jsonl",
+        "write one object per line to a new file, for instance with jq -c '.[]' c.json > c.jsonl",
     )
-    con, _ = load(tmp_path, "\n", None, cname="c.jsonl")  # no line at all: an empty table
+    con, report = load(tmp_path, "\n", None, cname="c.jsonl")  # no line at all: an empty table
     assert rows(con, "SELECT count(*) FROM contacts") == [(0,)]
+    assert report.diagnostics() == []  # no D102 for columns that no line could have had
+
+
+def test_a_json_array_on_the_first_line_of_json_lines(tmp_path: Path) -> None:
+    """Alone it is a JSON file (D008, and the hint never writes over the file it reads); before
+    other lines it is one bad row: the rows after it were refused with it."""
+    with pytest.raises(LeadscoreError) as info:
+        load(tmp_path, '[{"contact_id": "c1"}, {"contact_id": "c2"}]\n', None, cname="c.jsonl")
+    d = info.value.diagnostics[0]
+    assert (d.code, d.hint) == (
+        "D008",
+        "write one object per line to a new file, for instance with jq -c '.[]' c.jsonl > c.lines.jsonl",
+    )
+    con, report = load(
+        tmp_path, '[1, 2]\n{"contact_id": "c1"}\n{"contact_id": "c2"}\n', None, cname="c.jsonl"
+    )
+    assert rows(con, "SELECT contact_id FROM contacts ORDER BY 1") == [("c1",), ("c2",)]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [(1, "a line must be a JSON object {...}")]
 
 
 def test_csv_properties_column_and_gzip(tmp_path: Path) -> None:

@@ -101,7 +101,8 @@ class LoadReport:
                         severity=Severity.WARNING,
                     )
                 )
-            for col in f.missing_columns:
+            # a file without rows (JSON Lines with no line: no columns to tell) misses nothing
+            for col in f.missing_columns if f.rows else []:
                 out.append(
                     Diagnostic(
                         "D102",

@@ -398,15 +398,15 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
     bad: list[BadRow] = []
     shadowed: set[str] = set()
     count = 0
+    written = 0  # lines that are not blank
     for n, line in iter_jsonl(path):
         if not line.strip():
             continue
-        if count == 0 and not bad and line.lstrip().startswith("["):
-            raise _unreadable(
-                path,
-                "it holds a JSON array, and leadscore reads JSON Lines (one object per line)",
-                f"write one object per line, for instance with jq -c '.[]' {path.name} > {path.stem}.jsonl",
-            )
+        written += 1
+        # a JSON array over many lines is a JSON file, not JSON Lines; an array on one line is
+        # that too when it is the only line (see below), else a bad row like any other
+        if written == 1 and line.lstrip().startswith("[") and not _one_value(line):
+            raise _json_array(path)
         if (why := not_utf8(line)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
@@ -419,7 +419,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
             bad.append(BadRow(str(path), n, _twice(exc.key)))
             continue
         if not isinstance(record, dict):
-            bad.append(BadRow(str(path), n, "a line must be a JSON object {...}"))
+            bad.append(BadRow(str(path), n, NOT_AN_OBJECT))
             continue
         if (why := _properties_object(record, wanted) or _not_single(record, wanted)) is not None:
             bad.append(BadRow(str(path), n, why))
@@ -436,9 +436,34 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
         count += 1
         if progress is not None and count % 100_000 == 0:
             progress(count)
+    if written == 1 and count == 0 and bad and bad[0].reason == NOT_AN_OBJECT:
+        first = next(line for _, line in iter_jsonl(path) if line.strip())
+        if first.lstrip().startswith("["):
+            raise _json_array(path)
     data = {k: pa.array(v, pa.string()) for k, v in columns.items()}
     data[LINE] = pa.array(lines, pa.int64())
     return TextTable(pa.table(data), bad, shadowed)
+
+
+NOT_AN_OBJECT = "a line must be a JSON object {...}"
+
+
+def _one_value(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_array(path: Path) -> LeadscoreError:
+    # the hint writes to another file: `jq … x.jsonl > x.jsonl` would empty x.jsonl first
+    target = f"{path.stem}.jsonl" if path.suffix != ".jsonl" else f"{path.stem}.lines.jsonl"
+    return _unreadable(
+        path,
+        "it holds a JSON array, and leadscore reads JSON Lines (one object per line)",
+        f"write one object per line to a new file, for instance with jq -c '.[]' {path.name} > {target}",
+    )
 
 
 def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTable:
