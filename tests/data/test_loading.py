@@ -229,16 +229,24 @@ def test_jsonl_values_that_are_not_one_value_are_bad_rows_not_text(tmp_path: Pat
     ]
 
 
+def array_hint(tmp_path: Path, text: str, name: str) -> str:
+    """The command the D008 hint for a JSON array file suggests."""
+    with pytest.raises(LeadscoreError) as info:
+        load(tmp_path, text, None, cname=name)
+    d = info.value.diagnostics[0]
+    assert d.code == "D008"
+    assert d.hint is not None
+    head, _, command = d.hint.partition("for instance with ")
+    assert head == "write one object per line to a new file, "
+    return command
+
+
 def test_jsonl_without_a_required_key_or_holding_an_array_is_a_file_error(tmp_path: Path) -> None:
     with pytest.raises(LeadscoreError) as info:
         load(tmp_path, '{"id": "c1"}\n{"id": "c2"}\n', None, cname="c.jsonl")
     assert info.value.diagnostics[0].code == "D005"  # as for a CSV file without the column
-    with pytest.raises(LeadscoreError) as info:
-        load(tmp_path, '[\n  {"contact_id": "c1"},\n  {"contact_id": "c2"}\n]\n', None, cname="c.json")
-    d = info.value.diagnostics[0]
-    assert (d.code, d.hint) == (
-        "D008",
-        "write one object per line to a new file, for instance with jq -c '.[]' c.json > c.jsonl",
+    assert array_hint(tmp_path, '[\n  {"contact_id": "c1"},\n  {"contact_id": "c2"}\n]\n', "c.json") == (
+        "jq -c '.[]' c.json > c.jsonl"
     )
     con, report = load(tmp_path, "\n", None, cname="c.jsonl")  # no line at all: an empty table
     assert rows(con, "SELECT count(*) FROM contacts") == [(0,)]
@@ -248,12 +256,8 @@ def test_jsonl_without_a_required_key_or_holding_an_array_is_a_file_error(tmp_pa
 def test_a_json_array_on_the_first_line_of_json_lines(tmp_path: Path) -> None:
     """Alone it is a JSON file (D008, and the hint never writes over the file it reads); before
     other lines it is one bad row: the rows after it were refused with it."""
-    with pytest.raises(LeadscoreError) as info:
-        load(tmp_path, '[{"contact_id": "c1"}, {"contact_id": "c2"}]\n', None, cname="c.jsonl")
-    d = info.value.diagnostics[0]
-    assert (d.code, d.hint) == (
-        "D008",
-        "write one object per line to a new file, for instance with jq -c '.[]' c.jsonl > c.lines.jsonl",
+    assert array_hint(tmp_path, '[{"contact_id": "c1"}, {"contact_id": "c2"}]\n', "c.jsonl") == (
+        "jq -c '.[]' c.jsonl > c.lines.jsonl"
     )
     con, report = load(
         tmp_path, '[1, 2]\n{"contact_id": "c1"}\n{"contact_id": "c2"}\n', None, cname="c.jsonl"
