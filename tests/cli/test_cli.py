@@ -102,10 +102,27 @@ def test_user_mistakes_give_one_line_and_exit_2(data: Path, argv: list[str], cod
 
 
 def test_bad_flags_and_bad_as_of_exit_2(data: Path) -> None:
-    assert leadscore("score", "--no-such-flag").returncode == 2
+    """An unparseable command line is one line with a code (click printed a four-line usage
+    block), or the one JSON error shape with --format json."""
+    r = leadscore("score", "--no-such-flag")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr.splitlines() == [
+        "C007: leadscore score: No such option '--no-such-flag'.",
+        "    hint: leadscore score --help lists its options",
+    ]
     r = leadscore("score", *args(data)[:-2], "--as-of", "yesterday")
     assert r.returncode == 2
+    assert r.stderr.startswith(
+        "C007: leadscore score: Invalid value for --as-of: 'yesterday' is not a timestamp"
+    )
     assert "ISO 8601" in r.stderr
+    r = leadscore("score", *args(data)[:-2], "--as-of", "yesterday", "--format", "json")
+    err = json.loads(r.stdout)
+    assert (r.returncode, err["ok"], err["error"]["code"]) == (2, False, "C007")
+    assert err["error"]["message"].startswith("leadscore score: Invalid value for --as-of:")
+    r = leadscore("valdate", "-m", "m.yaml")
+    assert r.stderr.splitlines()[0].startswith("C007: leadscore: No such command 'valdate'.")
+    assert "'validate'" in r.stderr.splitlines()[0]
 
 
 def test_json_errors_have_one_shape(data: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -160,7 +161,54 @@ STRICT = click.option("--strict", is_flag=True, help="Any bad input row (in any 
 QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def wants_json(args: list[str]) -> bool:
+    """`--format json` (or `--format=json`) is on the command line, even one that fails to parse."""
+    return "--format=json" in args or any(pair == ("--format", "json") for pair in pairwise(args))
+
+
+def usage_error(exc: click.UsageError) -> LeadscoreError:
+    """A command line click cannot parse, as one line with a code, like every other mistake."""
+    ctx = exc.ctx
+    command = ctx.command_path if ctx is not None else "leadscore"
+    message = exc.format_message().replace("\n", " ")
+    return LeadscoreError.simple("C007", f"{command}: {message}", f"{command} --help lists its options")
+
+
+class LeadscoreGroup(click.Group):
+    """Reports an unparseable command line (unknown option, missing or bad value) as C007 on
+    one line, or as JSON with --format json, instead of click's usage block."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `leadscore` alone: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            _fail(usage_error(exc), "json" if wants_json(argv) else "text")
+        except click.ClickException as exc:  # a file click itself opens, say
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(
+    cls=LeadscoreGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="leadscore")
 def cli() -> None:
     """Explainable lead scoring: a model in YAML, scores in SQL, every point accounted for.
