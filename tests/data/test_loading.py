@@ -515,12 +515,18 @@ def test_columns_differing_only_in_case_are_refused_where_they_are_read(tmp_path
             lambda p: p.write_text('{"contact_id": "c1", "Tier": "gold", "tier": "x"}\n', encoding="utf-8"),
         ),
     ]
+    tiered = ContactSpec({**SPEC.fields, "tier": "string"})
     for name, write in writers:
         write(tmp_path / name)
         with pytest.raises(LeadscoreError) as info:
-            load_inputs(duckdb.connect(), tmp_path / name, None, SPEC, PROPS)
+            load_inputs(duckdb.connect(), tmp_path / name, None, tiered, PROPS)
         assert info.value.diagnostics[0].code == "D004"
         assert "differ only in letter case: Tier/tier" in info.value.diagnostics[0].message
+        # a model that reads neither: the pair is left out (a text file) or kept apart
+        # (Parquet: tier_1), and the file is read
+        con = duckdb.connect()
+        load_inputs(con, tmp_path / name, None, SPEC, PROPS)
+        assert rows(con, "SELECT contact_id FROM contacts") == [("c1",)]
     # in the events only the columns leadscore reads matter: a clash among others is harmless
     (tmp_path / "ok.csv").write_text("contact_id\nc1\n", encoding="utf-8")
     events = pa.table({"event_id": ["e1"], "contact_id": ["c1"], "type": ["x"], "timestamp": ["2026-01-01"],

@@ -12,18 +12,28 @@ def check_case_clashes(path: Path, names: list[str], wanted: set[str] | None) ->
     """Columns whose names differ only in letter case (`Tier`, `tier`) are one column to the
     engines, which compare names without case (DuckDB reads the second as `tier_1`): refuse a
     file where such a pair holds a column leadscore reads, rather than read the wrong one."""
-    groups: dict[str, list[str]] = {}
-    for n in dict.fromkeys(names):
-        groups.setdefault(n.casefold(), []).append(n)
-    clashes = [
-        "/".join(sorted(g)) for g in groups.values() if len(g) > 1 and (wanted is None or wanted & set(g))
-    ]
+    clashes = ["/".join(sorted(g)) for g in _alike(names) if wanted is None or wanted & set(g)]
     if clashes:
         raise LeadscoreError.simple(
             "D004",
             f"{path}: column names differ only in letter case: {', '.join(clashes)}",
             "rename one of each pair; the engines compare column names without case",
         )
+
+
+def unread_clashes(names: list[str], reads: set[str] | None) -> list[str]:
+    """The columns of groups alike but for case of which the model reads none."""
+    if reads is None:
+        return []
+    return [n for g in _alike(names) if not reads & set(g) for n in g]
+
+
+def _alike(names: list[str]) -> list[list[str]]:
+    """Groups of two or more names that differ only in letter case."""
+    groups: dict[str, list[str]] = {}
+    for n in dict.fromkeys(names):
+        groups.setdefault(n.casefold(), []).append(n)
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def parquet_names(path: Path) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from leadscore.data.column_names import check_case_clashes, parquet_names
+from leadscore.data.column_names import check_case_clashes, parquet_names, unread_clashes
 from leadscore.data.formats import Format, check_input, detect_format, parquet_source
 from leadscore.data.normalize import (
     ContactSpec,
@@ -148,10 +148,13 @@ def stage_file(
     wanted: set[str] | None,
     need_props: set[str],
     required: set[str],
+    reads: set[str] | None = None,
 ) -> tuple[list[BadRow], set[str]]:
     """Expose a raw file as the relation `name` with a `_line` column; return the rows it could not
     read, and the properties given both as a column and inside `properties` (the column is read).
-    `source` is read_parquet's source for a Parquet input (see formats.parquet_source)."""
+    `source` is read_parquet's source for a Parquet input (see formats.parquet_source). `reads`:
+    the columns the model reads, when not all of `wanted` (contacts: every column is kept)."""
+    reads = wanted if reads is None else reads
     bad: list[BadRow] = []
     if path.is_dir() and fmt is not Format.PARQUET:
         raise LeadscoreError.simple(
@@ -163,7 +166,7 @@ def stage_file(
         rel = f"read_parquet({source}, file_row_number = true, union_by_name = true)"
         types = _parquet_columns(con, rel, path)
         if any(_renamed(n, types) for n in types):  # DuckDB never shows two names alike
-            check_case_clashes(path, parquet_names(path), wanted)
+            check_case_clashes(path, parquet_names(path), reads)
         missing_props = need_props - types.keys()
         if duckdb_category(types.get(PROPERTIES, "")) == "text" and missing_props:
             table = con.sql(
@@ -206,7 +209,10 @@ def stage_file(
         else read_jsonl(path, wanted)
     )
     table, bad, shadowed = text.table, list(text.bad), set(text.shadowed)
-    check_case_clashes(path, table.column_names, None)  # only columns read are kept here
+    check_case_clashes(path, table.column_names, reads)
+    # columns alike but for case that the model does not read are left out: the engines could
+    # not keep both, and nothing needs them
+    table = table.drop_columns(unread_clashes(table.column_names, reads))
     if fmt is Format.JSONL and table.num_rows == 0:
         # JSON Lines has no header: a file with no readable line still has the required columns.
         # Otherwise a required key absent from every line is a missing column (D005, D006), as
@@ -239,13 +245,14 @@ def stage_input(
     wanted: set[str] | None,
     need_props: set[str],
     required: set[str],
+    reads: set[str] | None = None,
 ) -> RawInput:
     """Check a file given with `--<option>`, stage it as `name` with its line numbers, and
     describe it for normalisation (input order, line, the rows the reader could not read)."""
     check_input(path, option)
     fmt = detect_format(path)
     source = parquet_source(path) if fmt is Format.PARQUET else None  # a folder's parts, listed once
-    bad, shadowed = stage_file(con, path, fmt, source, name, wanted, need_props, required)
+    bad, shadowed = stage_file(con, path, fmt, source, name, wanted, need_props, required, reads)
     return RawInput(
         name,
         str(path),
@@ -259,7 +266,8 @@ def stage_input(
 
 
 def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
-    raw = stage_input(con, path, "contacts", "raw_contacts", None, set(), {"contact_id"})
+    reads = {"contact_id", *spec.fields}
+    raw = stage_input(con, path, "contacts", "raw_contacts", None, set(), {"contact_id"}, reads)
     return normalize_contacts(DuckDBExecutor(con), raw, spec)
 
 
