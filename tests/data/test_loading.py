@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from leadscore.data.loading import ContactSpec, load_inputs
-from leadscore.data.report import LoadReport
+from leadscore.data.report import MAX_LISTED, LoadReport
 from leadscore.diagnostics import LeadscoreError
 
 SPEC = ContactSpec({"country": "string", "employees": "integer", "budget": "number", "vip": "boolean"})
@@ -682,3 +682,17 @@ def test_a_property_given_as_a_column_and_inside_properties_is_reported(tmp_path
     )
     _, report = load(tmp_path, CONTACTS, plain)
     assert shadowed_warnings(report) == []
+
+
+def test_bad_rows_beyond_those_listed_are_counted_by_reason(tmp_path: Path) -> None:
+    """The first MAX_LISTED are D101 rows; D100 counts the rest, and its reasons count all."""
+    lines = ["contact_id,employees"]
+    lines += [f"c{i},{'many' if i % 3 else ''}" if i % 2 else f",{i}" for i in range(30)]
+    _, report = load(tmp_path, "\n".join(lines) + "\n", None)
+    f = report.files[0]
+    assert f.bad_total == 25  # 15 without an id, 10 of the odd ones with 'many'
+    diags = [d for d in report.diagnostics() if d.code != "D102"]  # SPEC's other fields: not in the file
+    assert [d.code for d in diags] == ["D101"] * MAX_LISTED + ["D100"]
+    assert diags[-1].message == (
+        f"{25 - MAX_LISTED} more bad rows not listed (all 25 by reason: 15 × contact_id is empty, 10 × employees)"
+    )

@@ -94,7 +94,8 @@ class LoadReport:
                 out.append(
                     Diagnostic(
                         "D100",
-                        f"{more} more bad rows not listed ("
+                        # the reasons count every bad row, the listed ones too
+                        f"{more} more bad rows not listed (all {f.bad_total} by reason: "
                         + ", ".join(f"{n} × {r}" for r, n in f.bad_by_reason.most_common(5))
                         + ")",
                         Location(f.file),
