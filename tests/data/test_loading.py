@@ -156,6 +156,11 @@ FORM = "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"
         ("2026-01-01T24:00:00Z", FORM),  # each engine read the end of the day its own way
         ("2026-01-01T09:60:00Z", FORM),
         ("2026-01-01T00:00:00.Z", FORM),
+        ("2026-01-01T10:00:00 +02:00", FORM),  # was "not a day of the calendar"
+        ("2026-01-01T10:00 Z", FORM),
+        ("2026-01-01Z", FORM),
+        ("2026-01-01T10:00:00z", FORM),
+        ("2026-01-01T10:00-05:00", "2026-01-01T15:00:00"),
         ("0999-12-31T00:00:00Z", "is outside the years 1000 to 9999"),  # it has the form
         ("0001-01-01", "is outside the years 1000 to 9999"),
         ("1000-01-01T00:00:00Z", "1000-01-01T00:00:00"),
@@ -696,3 +701,11 @@ def test_bad_rows_beyond_those_listed_are_counted_by_reason(tmp_path: Path) -> N
     assert diags[-1].message == (
         f"{25 - MAX_LISTED} more bad rows not listed (all 25 by reason: 15 × contact_id is empty, 10 × employees)"
     )
+
+
+def test_a_json_line_cut_short_is_reported_at_its_end(tmp_path: Path) -> None:
+    # the line's own newline made json report "line 2, column 1" of a one-line text
+    _, report = load(tmp_path, '{"contact_id": "c1"}\n{"contact_id":"c2",\n', None, cname="c.jsonl")
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (2, "not valid JSON: Expecting property name enclosed in double quotes at column 20")
+    ]

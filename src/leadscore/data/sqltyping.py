@@ -21,9 +21,12 @@ EXPONENT = "is written with an exponent; an integer field takes plain digits, su
 TOO_LARGE = "is a whole number beyond 64 bits (more than 9.2e18 from zero)"
 # years 1000-9999, hours 0-23 (not 24:00), minutes and seconds 0-59, offsets within ±18:00 (as --as-of): a
 # wider pattern let each engine read `+99:99` or `T24:00` its own way, or shift times by days
+# a zone follows a time at once (` UTC` after one space): Spark read `10:00:00 +02:00`,
+# `10:00 -05` and `10:00:00UTC`, which DuckDB and PostgreSQL refuse, and none reads a zone after
+# a bare date or a lower-case `z`; those fail the shape, so every engine refuses them alike
 INSTANT_TEXT = (
-    r"^[1-9][0-9]{3}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?"
-    r"\s*(Z|z|UTC|[+-]((0[0-9]|1[0-7])(:?[0-5][0-9])?|18(:?00)?))?$"
+    r"^[1-9][0-9]{3}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?"
+    r"( UTC|Z|[+-]((0[0-9]|1[0-7])(:?[0-5][0-9])?|18(:?00)?))?)?$"
 )
 # the same shape with any four-digit year: what is refused for its year alone (0999-12-31)
 INSTANT_ANY_YEAR = INSTANT_TEXT.replace("^[1-9][0-9]{3}-", "^[0-9]{4}-", 1)

@@ -412,8 +412,14 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
             continue
         try:
             record = _loads(line, wanted)
-        except json.JSONDecodeError as exc:
-            bad.append(BadRow(str(path), n, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+        except json.JSONDecodeError as exc:  # at the end of the text, not past its line break
+            bad.append(
+                BadRow(
+                    str(path),
+                    n,
+                    f"not valid JSON: {exc.msg} at column {min(exc.pos, len(line.rstrip())) + 1}",
+                )
+            )
             continue
         except _RepeatedKey as exc:
             bad.append(BadRow(str(path), n, _twice(exc.key)))
