@@ -233,6 +233,10 @@ def test_init_writes_a_valid_starter_model_and_refuses_to_overwrite(tmp_path: Pa
     again = leadscore("init", str(tmp_path / "ws"))
     assert again.returncode == 2
     assert "--force" in again.stderr
+    (tmp_path / "contacts.csv").write_text("contact_id\n")
+    a_file = leadscore("init", str(tmp_path / "contacts.csv"))  # said "O003: … File exists"
+    assert a_file.returncode == 2
+    assert a_file.stderr.startswith(f"I003: {tmp_path / 'contacts.csv'} is a file;")
 
 
 def test_event_types_that_miss_the_models_by_letter_case_are_named(data: Path) -> None:

@@ -120,6 +120,11 @@ def init(directory: Path, force: bool) -> None:
     from importlib.resources import files
 
     target = directory / "model.yaml"
+    if directory.exists() and not directory.is_dir():
+        raise LeadscoreError.simple(
+            "I003", f"{directory} is a file; init creates a folder with a model.yaml in it",
+            f"name a new or existing folder, such as {directory.with_suffix('')}-scoring",
+        )  # fmt: skip
     if target.exists() and not force:
         raise LeadscoreError.simple(
             "I001", f"{target} already exists", "use --force to overwrite it, or pick another folder"

@@ -197,9 +197,11 @@ class _Checker:
         dims = _d(p.get("dimensions"))
         names = [str(k) for k in dims]
         matrix = p.get("matrix")
+        seen: set[str] = set()
         for i, name in enumerate(_l(matrix)):
-            if not isinstance(name, str):
+            if not isinstance(name, str) or name in seen:  # a name given twice: said once
                 continue
+            seen.add(name)
             if name not in dims:
                 yield self._unknown("dimension", name, names, (*ppath, "matrix", i))
             elif not _d(dims[name]).get("bands"):
