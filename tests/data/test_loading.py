@@ -709,3 +709,12 @@ def test_a_json_line_cut_short_is_reported_at_its_end(tmp_path: Path) -> None:
     assert [(b.line, b.reason) for b in report.files[0].bad] == [
         (2, "not valid JSON: Expecting property name enclosed in double quotes at column 20")
     ]
+
+
+def test_blank_lines_of_a_csv_file_hold_no_row(tmp_path: Path) -> None:
+    """As in JSON Lines: the fast reader made each an empty row ("contact_id is empty")."""
+    con, report = load(tmp_path, "contact_id,country\nc1,PL\n\nc2,NO\n\n", None)
+    assert rows(con, "SELECT contact_id FROM contacts ORDER BY 1") == [("c1",), ("c2",)]
+    assert report.files[0].bad == []
+    con, report = load(tmp_path, "contact_id,country\nc1,PL\n\nc2,\n,x\n", None)
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [(5, "contact_id is empty")]

@@ -169,7 +169,7 @@ def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> Tex
             parse_options=pacsv.ParseOptions(
                 delimiter=delim,
                 newlines_in_values=False,
-                ignore_empty_lines=False,
+                ignore_empty_lines=True,  # a blank line holds no row (then lines are counted exactly)
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
