@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from leadscore.data.loading import ContactSpec, load_inputs
-from leadscore.data.report import MAX_LISTED, LoadReport
+from leadscore.data.report import MAX_LISTED, FileReport, LoadReport
 from leadscore.diagnostics import LeadscoreError
 
 SPEC = ContactSpec({"country": "string", "employees": "integer", "budget": "number", "vip": "boolean"})
@@ -718,3 +718,14 @@ def test_blank_lines_of_a_csv_file_hold_no_row(tmp_path: Path) -> None:
     assert report.files[0].bad == []
     con, report = load(tmp_path, "contact_id,country\nc1,PL\n\nc2,\n,x\n", None)
     assert [(b.line, b.reason) for b in report.files[0].bad] == [(5, "contact_id is empty")]
+
+
+def test_events_of_contacts_whose_row_was_bad_are_said_to_count_as_unknown(tmp_path: Path) -> None:
+    contacts = FileReport("c.csv", "contacts")
+    contacts.bad_total = 2
+    report = LoadReport([contacts, FileReport("e.csv", "events")], unknown_contact_events=3)
+    [d104] = [d for d in report.diagnostics() if d.code == "D104"]
+    assert d104.hint == "2 contact rows were bad (D101 above): events of those contacts count here too"
+    contacts.bad_total = 0
+    [d104] = [d for d in report.diagnostics() if d.code == "D104"]
+    assert d104.hint is None

@@ -160,11 +160,16 @@ class LoadReport:
                 )
         if self.unknown_contact_events:
             events_file = next((f.file for f in self.files if f.kind == "events"), "events")
+            skipped = sum(f.bad_total for f in self.files if f.kind == "contacts")
             out.append(
                 Diagnostic(
                     "D104",
                     f"{self.unknown_contact_events} events the rules read belong to contacts not in the contacts file; they are ignored",
                     Location(events_file),
+                    # a contact whose row was bad is not in the contacts that were read
+                    f"{skipped} contact rows were bad (D101 above): events of those contacts count here too"
+                    if skipped
+                    else None,
                     severity=Severity.WARNING,
                 )
             )
