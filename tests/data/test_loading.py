@@ -725,7 +725,10 @@ def test_events_of_contacts_whose_row_was_bad_are_said_to_count_as_unknown(tmp_p
     contacts.bad_total = 2
     report = LoadReport([contacts, FileReport("e.csv", "events")], unknown_contact_events=3)
     [d104] = [d for d in report.diagnostics() if d.code == "D104"]
-    assert d104.hint == "2 contact rows were bad (D101 above): events of those contacts count here too"
+    assert (
+        d104.hint
+        == "2 contact rows were bad (D101 above): the events of a contact whose row was bad count here too"
+    )
     contacts.bad_total = 0
     [d104] = [d for d in report.diagnostics() if d.code == "D104"]
     assert d104.hint is None

@@ -167,7 +167,8 @@ class LoadReport:
                     f"{self.unknown_contact_events} events the rules read belong to contacts not in the contacts file; they are ignored",
                     Location(events_file),
                     # a contact whose row was bad is not in the contacts that were read
-                    f"{skipped} contact rows were bad (D101 above): events of those contacts count here too"
+                    f"{skipped} contact {'row was' if skipped == 1 else 'rows were'} bad (D101 above): "
+                    "the events of a contact whose row was bad count here too"
                     if skipped
                     else None,
                     severity=Severity.WARNING,
