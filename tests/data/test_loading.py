@@ -732,3 +732,10 @@ def test_events_of_contacts_whose_row_was_bad_are_said_to_count_as_unknown(tmp_p
     contacts.bad_total = 0
     [d104] = [d for d in report.diagnostics() if d.code == "D104"]
     assert d104.hint is None
+
+
+def test_a_missing_column_given_in_other_letter_case_is_named(tmp_path: Path) -> None:
+    _, report = load(tmp_path, "contact_id,Country,employees,budget,vip\nc1,PL,1,1,true\n", None)
+    [d102] = [d for d in report.diagnostics() if d.code == "D102"]
+    assert d102.message.startswith("the model reads 'country', which is not a column of this file")
+    assert d102.hint == "the file has 'Country': names must match in letter case too"

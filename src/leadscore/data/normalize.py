@@ -127,7 +127,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
             select.append(f"{typed.expr} AS {t.q(name)}")
             checks.append((typed.invalid, typed.reason))
         else:
-            report.missing_columns.append(name)
+            report.missing(name, cols)
             select.append(f"CAST(NULL AS {t.sql_types[kind]}) AS {t.q(name)}")
     # a column named like a field but in other letter case ('tier' for the field 'Tier') is not
     # that field (the field is missing), and is left out so the engine cannot take one for the other
@@ -265,7 +265,7 @@ def normalize_events(
             props.append(f"{t.text_value(p, cols[p], p in plain)} AS {t.q(p)}")
         else:
             if p != "is_bot":
-                report.missing_columns.append(p)
+                report.missing(p, cols)
             props.append(f"CAST(NULL AS {t.sql_types['text']}) AS {t.q(p)}")
     line = raw.line or "CAST(NULL AS BIGINT)"
     order = _order_sql(raw, ts.expr)

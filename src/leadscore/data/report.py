@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,8 @@ class FileReport:
     bad_by_reason: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0  # rows whose id was already seen (events: event_id; contacts: contact_id)
     missing_columns: list[str] = field(default_factory=list)
+    # a missing column → a column of the file named like it but for letter case
+    alike_columns: dict[str, str] = field(default_factory=dict)
     # events: properties the model reads that the file gives both as a column (a top-level key)
     # and inside `properties`; the column is read
     shadowed: list[str] = field(default_factory=list)
@@ -59,6 +62,13 @@ class FileReport:
     def loaded(self) -> int:
         """Good rows kept: neither bad nor a later copy of an id (as far as they were counted)."""
         return self.rows - self.bad_total - self.duplicates
+
+    def missing(self, name: str, columns: Iterable[str]) -> None:
+        """The model reads `name`, which the file lacks (perhaps it has it in other letter case)."""
+        self.missing_columns.append(name)
+        alike = [c for c in columns if c.casefold() == name.casefold()]
+        if alike:
+            self.alike_columns[name] = alike[0]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -109,7 +119,9 @@ class LoadReport:
                         "D102",
                         f"the model reads '{col}', which is not a column of this file; it counts as missing for every row",
                         Location(f.file, 1),
-                        "check the spelling, or add the column",
+                        f"the file has '{f.alike_columns[col]}': names must match in letter case too"
+                        if col in f.alike_columns
+                        else "check the spelling, or add the column",
                         Severity.WARNING,
                     )
                 )
