@@ -306,3 +306,11 @@ def _describe(value: Any) -> str:
 
 
 describe = _describe
+
+
+def together(problems: list[PydanticCustomError]) -> PydanticCustomError:
+    """Several problems of one value as one error (a validator raises once), each reported."""
+    first, *rest = problems
+    if not rest:
+        return first
+    return PydanticCustomError(first.type, first.message(), {**(first.context or {}), "also": tuple(rest)})

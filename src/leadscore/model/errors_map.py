@@ -354,7 +354,12 @@ def pydantic_diagnostics(
 ) -> list[Diagnostic]:
     rendered: list[_Rendered] = []
     seen: set[tuple[Path, str]] = set()
+    errors = []
     for err in exc.errors(include_url=False):
+        errors.append(err)
+        for more in (err.get("ctx") or {}).get("also", ()):  # several problems of one value
+            errors.append({**err, "msg": more.message(), "ctx": more.context})
+    for err in errors:
         r = _render(err, root, data, source)
         d = r.diagnostic
         if (d.path, d.message) in seen:

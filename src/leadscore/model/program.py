@@ -22,6 +22,7 @@ from leadscore.model.base import (
     describe,
     number_text,
     problem,
+    together,
 )
 from leadscore.model.conditions import Condition
 from leadscore.model.dimension import Band, Dimension, check_bands
@@ -72,17 +73,21 @@ class Stages(Strict):
 def _segment_map(value: Any) -> Any:
     if isinstance(value, dict):
         out: dict[str, int] = {}
+        wrong = [
+            problem(
+                "segment", f"a segment digit is a whole number 0–9, got {describe(v)} for '{k}'", at=str(k)
+            )
+            for k, v in value.items()
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 9
+        ]
+        if wrong:
+            raise together(wrong)
         for k, v in value.items():
-            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 9:
-                raise problem(
-                    "segment",
-                    f"a segment digit is a whole number 0–9, got {describe(v)} for '{k}'",
-                    at=str(k),
-                )
             out[str(k)] = v
         return out
     if isinstance(value, list):
         ranges: list[tuple[float | None, float | None, int]] = []
+        problems = []  # every entry's problem, reported together
         for i, item in enumerate(value):
             ok = isinstance(item, list) and len(item) == 3
             ok = ok and all(
@@ -90,29 +95,40 @@ def _segment_map(value: Any) -> Any:
             )
             ok = ok and isinstance(item[2], int) and not isinstance(item[2], bool)
             if ok and not 0 <= item[2] <= 9:
-                raise problem(
-                    "segment",
-                    f"the digit of range [{', '.join('null' if x is None else number_text(x) for x in item)}]"
-                    f" is {item[2]}; a segment digit is 0–9",
-                    hint="the segment is one digit of the encoded score: [50, 999, 2]",
-                    at=i,
+                problems.append(
+                    problem(
+                        "segment",
+                        f"the digit of range [{', '.join('null' if x is None else number_text(x) for x in item)}]"
+                        f" is {item[2]}; a segment digit is 0–9",
+                        hint="the segment is one digit of the encoded score: [50, 999, 2]",
+                        at=i,
+                    )
                 )
+                continue
             if not ok:
-                raise problem(
-                    "segment",
-                    f"a range entry is [low, high, digit], got {describe(item)}",
-                    hint="low and high are numbers (null for open), the digit is 0–9: [50, 999, 2]",
-                    at=i,
+                problems.append(
+                    problem(
+                        "segment",
+                        f"a range entry is [low, high, digit], got {describe(item)}",
+                        hint="low and high are numbers (null for open), the digit is 0–9: [50, 999, 2]",
+                        at=i,
+                    )
                 )
+                continue
             if item[0] is not None and item[1] is not None and item[0] > item[1]:
                 lo, hi = number_text(item[0]), number_text(item[1])
-                raise problem(
-                    "segment",
-                    f"range [{lo}, {hi}, {item[2]}] has its low value above its high value",
-                    hint=f"write [{hi}, {lo}, {item[2]}]",
-                    at=i,
+                problems.append(
+                    problem(
+                        "segment",
+                        f"range [{lo}, {hi}, {item[2]}] has its low value above its high value",
+                        hint=f"write [{hi}, {lo}, {item[2]}]",
+                        at=i,
+                    )
                 )
+                continue
             ranges.append((item[0], item[1], item[2]))
+        if problems:
+            raise together(problems)
         if not ranges:
             raise problem(
                 "segment", "the segment map is empty", hint="for example [[0, 49, 1], [50, null, 2]]"
