@@ -81,6 +81,10 @@ def test_a_file_whose_version_cannot_be_read_sorts_with_the_texts(tmp_path: Path
     got = folder_versions(tmp_path)
     assert [v.label for v in got] == ["1", "?"]
     assert got[1].errors[0].code == "E100"
+    (tmp_path / "c.yaml").write_bytes(b"model: m\nversion: 3\ndescription: caf\xe9\n")  # Latin-1
+    got = folder_versions(tmp_path)  # stopped the whole history (E002) before
+    assert [v.label for v in got] == ["1", "?", "?"]
+    assert [e.code for e in got[2].errors] == ["E002"]
 
 
 def test_repeated_labels_get_their_file_name_in_the_column_title(tmp_path: Path) -> None:

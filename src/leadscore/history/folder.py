@@ -10,6 +10,7 @@ files with the same whole number are ordered by file name. A version's date is t
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,8 +32,13 @@ def read_text(path: Path) -> str:
 
 
 def file_version(path: Path, source: str | None = None) -> ModelVersion:
-    """One model file as a version (its date: the model's `date`, else the modification time)."""
-    text = read_text(path)
+    """One model file as a version (its date: the model's `date`, else the modification time).
+    A file that cannot be read as text (not UTF-8, say) is an invalid version with that error."""
+    try:
+        text = read_text(path)
+    except LeadscoreError as exc:
+        version = make_version("", source or str(path), file_time=file_time(path))
+        return replace(version, errors=list(exc.diagnostics))
     return make_version(text, source or str(path), file_time=file_time(path))
 
 
