@@ -107,7 +107,7 @@ class Inputs:
             raise LeadscoreError.simple(
                 "C003",
                 "no contacts given",
-                "give --contacts FILE, or --contacts-table NAME with --engine postgres or spark",
+                "give --contacts FILE, or --contacts-table NAME of a table in the engine (--db for DuckDB or PostgreSQL, or Spark)",
             )
 
 

@@ -739,3 +739,26 @@ def test_a_missing_column_given_in_other_letter_case_is_named(tmp_path: Path) ->
     [d102] = [d for d in report.diagnostics() if d.code == "D102"]
     assert d102.message.startswith("the model reads 'country', which is not a column of this file")
     assert d102.hint == "the file has 'Country': names must match in letter case too"
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_row_with_other_bytes_and_cells_is_one_bad_row_and_no_noise(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """pyarrow failed to decode such a row inside its own callback, and Python printed a
+    traceback ("Exception ignored in: … UnicodeDecodeError") beside the D101."""
+    data = b"contact_id,country\nc1,PL\nc2,caf\xe9,z\nc3,NO\n"
+    con, report = _load_bytes(tmp_path, "c.csv", data)
+    assert rows(con, "SELECT contact_id FROM contacts ORDER BY 1") == [("c1",), ("c3",)]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [(3, "expected 2 cells, found 3")]
+    assert capfd.readouterr().err == ""
+
+
+def test_a_header_only_csv_still_says_which_columns_it_lacks(tmp_path: Path) -> None:
+    _, report = load(tmp_path, "contact_id,country\n", None)
+    missing = sorted(d.message.split("'")[1] for d in report.diagnostics() if d.code == "D102")
+    assert missing == ["budget", "employees", "vip"]
+    # a JSON Lines file whose only line is bad cannot tell: its columns are not missing
+    _, report = load(tmp_path, CONTACTS, '{"event_id": "e1", "event_id": "e2"}\n', ename="e.jsonl")
+    on_events = [d for d in report.diagnostics() if d.location and d.location.file.endswith("e.jsonl")]
+    assert [d.code for d in on_events] == ["D101"]

@@ -47,7 +47,7 @@ def detect_format(path: Path) -> Format:
     raise LeadscoreError.simple(
         "D002",
         f"cannot tell the format of {path} from its name",
-        "name it .csv, .parquet or .jsonl (optionally .gz)",
+        "name it .csv, .parquet or .jsonl (optionally .gz or .bz2)",
     )
 
 

@@ -216,8 +216,9 @@ def stage_file(
     if fmt is Format.JSONL and table.num_rows == 0:
         # JSON Lines has no header: a file with no readable line still has the required columns.
         # Otherwise a required key absent from every line is a missing column (D005, D006), as
-        # in a CSV file, not a bad row for each line
-        for col in sorted(required - set(table.column_names)):
+        # in a CSV file, not a bad row for each line. The other columns the model reads are
+        # there too, empty: no line says they are missing (D102)
+        for col in sorted((required | (reads or set()) | need_props) - set(table.column_names)):
             table = table.append_column(col, pa.nulls(table.num_rows, pa.string()))
     if need_props and PROPERTIES in table.column_names:
         expanded = expand_json_column(table, need_props, path)

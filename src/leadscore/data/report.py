@@ -112,8 +112,7 @@ class LoadReport:
                         severity=Severity.WARNING,
                     )
                 )
-            # a file without rows (JSON Lines with no line: no columns to tell) misses nothing
-            for col in f.missing_columns if f.rows else []:
+            for col in f.missing_columns:
                 out.append(
                     Diagnostic(
                         "D102",

@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+import sys
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -160,6 +161,12 @@ def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> Tex
         invalid.append(row)
         return "skip"
 
+    # pyarrow decodes an invalid row's text before calling on_invalid; bytes that are not UTF-8
+    # fail there, inside its callback, and Python would print that as "Exception ignored …".
+    # Kept quiet here: the exact reader below then reports the row (D101) like any other
+    undecodable: list[object] = []
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: undecodable.append(unraisable.exc_value)
     try:
         table = pacsv.read_csv(
             path,
@@ -182,8 +189,10 @@ def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> Tex
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         table = None
+    finally:
+        sys.unraisablehook = hook
     # a quoted value spanning lines or a blank line shifts line numbers: then read exactly
-    if table is None or invalid or count_lines(path) != table.num_rows + 1:
+    if table is None or invalid or undecodable or count_lines(path) != table.num_rows + 1:
         return _read_csv_exact(path, names, keep, delim)
     lines = pa.array(range(2, table.num_rows + 2), pa.int64())
     return TextTable(table.append_column(LINE, lines))
