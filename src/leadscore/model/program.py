@@ -67,6 +67,8 @@ class MqlStage(Strict):
 
 
 class Stages(Strict):
+    """The lifecycle stages the score drives; today the MQL stage."""
+
     mql: MqlStage | None = Field(None, description="The MQL threshold and its hysteresis.")
 
 
@@ -167,6 +169,8 @@ class Segment(Strict):
 
 
 class Encoded(Strict):
+    """How the encoded score is built: its leading digit from a contact field."""
+
     segment: Segment | None = Field(
         None, description="The field mapping for the leading digit (0 without one)."
     )
@@ -175,7 +179,7 @@ class Encoded(Strict):
 class EncodedFormat(Strict):
     """Displayed score = segment digit × 1000 + gates met × 100 + clamp(points, 0, 99)."""
 
-    encoded: Encoded
+    encoded: Encoded = Field(description="The segment that gives the leading digit ({} for none).")
 
 
 def _format_kind(value: Any) -> str | None:

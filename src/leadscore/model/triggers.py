@@ -70,6 +70,8 @@ class TriggerOn(Strict):
 
 
 class Webhook(Strict):
+    """An HTTP POST of the transition as JSON, signed when a secret is named."""
+
     url: str = Field(description="Where to POST the JSON payload.")
     secret_env: str | None = Field(
         None, description="Environment variable holding the HMAC-SHA256 signing secret."
@@ -89,6 +91,8 @@ class Webhook(Strict):
 
 
 class Assign(Strict):
+    """Give the contact an owner: one named owner, or the next of a list in turn."""
+
     round_robin: list[str] | None = Field(None, min_length=1, description="Owners to take turns.")
     owner: str | None = Field(None, description="One owner.")
 
@@ -104,23 +108,33 @@ class Assign(Strict):
 
 
 class WebhookAction(Strict):
-    webhook: Webhook
+    """`- webhook: {...}`: call a URL when the trigger fires."""
+
+    webhook: Webhook = Field(description="Where and how to send the transition.")
 
 
 class AssignAction(Strict):
-    assign: Assign
+    """`- assign: {...}`: give the contact an owner when the trigger fires."""
+
+    assign: Assign = Field(description="The owner, or the owners who take turns.")
 
 
 class SegmentAction(Strict):
-    add_to_segment: str
+    """`- add_to_segment: NAME`: put the contact in a segment when the trigger fires."""
+
+    add_to_segment: str = Field(description="The segment's name.")
 
 
 class RemoveSegmentAction(Strict):
-    remove_from_segment: str
+    """`- remove_from_segment: NAME`: take the contact out of a segment when the trigger fires."""
+
+    remove_from_segment: str = Field(description="The segment's name.")
 
 
 class StageAction(Strict):
-    set_stage: str
+    """`- set_stage: NAME`: move the contact to a lifecycle stage when the trigger fires."""
+
+    set_stage: str = Field(description="The stage, such as mql or sal.")
 
 
 _ACTIONS = {

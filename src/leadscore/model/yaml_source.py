@@ -220,16 +220,19 @@ def syntax_diagnostic(exc: Any, text: str, file: str) -> Diagnostic:
                 'add the closing "',
             )
         opener, closer, what = flow
-        found = problem.rsplit("but got ", 1)[-1] if "but got " in problem else "something else"
-        if found.startswith("'<"):
-            found = "something else"
+        found = problem.rsplit("but got ", 1)[-1] if "but got " in problem else ""
         where = f"line {pmark.line + 1}, column {pmark.column + 1}" if pmark else "the end"
+        if "stream end" in found or not pmark:
+            got = "the file ends before it is closed"
+        elif found.startswith("'<") or not found:  # '<block end>' and the like: no character to name
+            got = f"at {where} something else comes where ',' or '{closer}' was expected"
+        else:
+            got = f"a {found} at {where} comes where ',' or '{closer}' was expected"
         return Diagnostic(
             "E100",
             f"YAML syntax: the {what} opened here with '{opener}' is not closed",
             at(cmark),
-            f"a {found} at {where} comes where ',' or '{closer}' was expected;"
-            " close every '[' with ']' and every '{' with '}'",
+            f"{got}; close every '[' with ']' and every '{{' with '}}'",
         )
     if "quoted scalar" in context and cmark is not None:
         quote = line_of(cmark)[cmark.column : cmark.column + 1] or '"'
