@@ -51,8 +51,9 @@ The keys of a model file, generated from the classes that validate it (the same 
 [concepts](concepts.md).
 """
 CLI_INTRO = """\
-Every command and option, as printed by `--help` on an 80-column terminal. For a guided tour
-read [getting started](getting-started.md); for exit codes and error codes, [errors](errors.md).
+Every command and option, with the text of its `--help` (wrapped at 80 columns here; a terminal may
+wrap it elsewhere). For a guided tour read [getting started](getting-started.md); for exit codes
+and error codes, [errors](errors.md).
 """
 VALUE_TYPES = """\
 Value types used below:
@@ -264,7 +265,9 @@ def cli_reference() -> str:
         items = []
         for p in cmd.get_params(ctx):
             if isinstance(p, click.Argument):
-                default = "" if p.default in (None, ()) else f" Default: `{p.default}`."
+                # click 8.3 marks "no default" with its own sentinel (shown as Sentinel.UNSET)
+                unset = p.default in (None, ()) or type(p.default).__name__ == "Sentinel"
+                default = "" if unset else f" Default: `{p.default}`."
                 items.append(f"- `{p.make_metavar(ctx)}` (argument).{default}")
             elif (record := p.get_help_record(ctx)) is not None:
                 items.append(f"- `{record[0]}`: {_cell(record[1])}")

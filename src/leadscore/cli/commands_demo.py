@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from leadscore.cli.main import QUIET, app, handle_errors
+from leadscore.cli.main import app, handle_errors
 
 
 @click.command()
@@ -24,7 +24,7 @@ from leadscore.cli.main import QUIET, app, handle_errors
     "--seed", type=int, default=7, show_default=True, help="Random seed: the same seed gives the same data."
 )
 @click.option("--force", is_flag=True, help="Overwrite the demo files in an existing folder.")
-@QUIET
+@click.option("--quiet", "-q", is_flag=True, help="No progress display (the demo's report is still printed).")
 @handle_errors
 def demo(directory: Path, contacts: int, seed: int, force: bool, quiet: bool) -> None:
     """Create a sample workspace, score it and show the ten hottest leads.

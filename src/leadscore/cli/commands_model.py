@@ -135,6 +135,9 @@ def init(directory: Path, force: bool) -> None:
     click.echo(f"created {target}")
     click.echo("next:")
     click.echo(f"  leadscore validate -m {target}")
+    click.echo(
+        "  export your contacts and events (CSV, Parquet or JSON Lines; see `leadscore demo` for samples), then:"
+    )
     click.echo(f"  leadscore score -m {target} -c contacts.csv -e events.csv --out scores.csv")
 
 
