@@ -342,4 +342,6 @@ def _compile_header(loaded: LoadedModel, cm: CompiledModel, dialect: str, as_of:
         f"-- scores as of {format_instant(as_of)}; reads two relations:\n"
         f"--   contacts({fields})\n"
         f"--   events({props})  -- one row per event_id; text properties\n"
+        "-- typed and checked as `leadscore score` leaves them: `timestamp` a TIMESTAMP, not text;\n"
+        "-- no bad rows, no repeated contact_id or event_id (a raw file read as is may not bind)\n"
     )

@@ -101,7 +101,9 @@ def compile_(model: Path, dialect: str, as_of: str | None, rules: bool) -> None:
 
     The query reads two relations, `contacts` and `events` (their columns are listed in the
     header comment), and returns one row per contact and program with the output columns of
-    `leadscore score`. The moment of scoring is written into the query (--as-of).
+    `leadscore score`. The moment of scoring is written into the query (--as-of). The relations
+    are the data as `score` checks it: fields typed, timestamps as timestamps, no bad rows and
+    each id once; a raw file with text timestamps does not bind as it is.
     """
     click.echo(app().compile(model, dialect, parse_as_of(as_of), rules), nl=False)
 
