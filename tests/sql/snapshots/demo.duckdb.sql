@@ -2,6 +2,8 @@
 -- scores as of 2026-01-01T00:00:00Z; reads two relations:
 --   contacts(contact_id, age (integer), country (string), industry (string), employees (integer), job_title (string), budget (number))
 --   events(event_id, contact_id, type, timestamp (UTC), is_bot, form, url)  -- one row per event_id; text properties
+-- typed and checked as `leadscore score` leaves them: `timestamp` a TIMESTAMP, not text;
+-- no bad rows, no repeated contact_id or event_id (a raw file read as is may not bind)
 WITH events_in AS (
   SELECT
     "contact_id",
