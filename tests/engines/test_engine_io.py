@@ -453,6 +453,15 @@ AMOUNTS_MODEL = engagement_model(
 )
 
 
+def write_model(tmp_path: Path, text: str = AMOUNTS_MODEL, fields: str = "") -> Path:
+    """`text` (the amounts model by default) as m.yaml, with `fields: {<fields>}` when given."""
+    if fields:
+        text = text.replace("version: 1\n", f"version: 1\nfields: {{{fields}}}\n")
+    model = tmp_path / "m.yaml"
+    model.write_text(text, encoding="utf-8")
+    return model
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
 def test_a_typed_number_property_reads_as_a_decimal_literal_on_every_engine(
     tmp_path: Path, engine: str, request: pytest.FixtureRequest
@@ -461,8 +470,7 @@ def test_a_typed_number_property_reads_as_a_decimal_literal_on_every_engine(
     every engine; Spark wrote 1.2345678E7, which no longer compared with a number."""
     options = engine_options(engine, request)
     amounts = {"c1": 12345678.0, "c2": 1e16, "c3": 1.5e-5, "c4": 150.0, "c5": -2.5e20, "c6": 50.5}
-    model = tmp_path / "m.yaml"
-    model.write_text(AMOUNTS_MODEL, encoding="utf-8")
+    model = write_model(tmp_path)
     pq.write_table(pa.table({"contact_id": list(amounts)}), tmp_path / "contacts.parquet")
     n = len(amounts)
     events = {
@@ -497,8 +505,7 @@ def test_a_typed_timestamp_property_reads_as_iso_8601_utc_on_every_engine(
     """A Parquet timestamp property is text written as leadscore writes instants
     (2026-05-20T10:30:00Z); the engines wrote `2026-05-20 10:30:00+00` or `2026-05-20 10:30:00`."""
     options = engine_options(engine, request)
-    model = tmp_path / "m.yaml"
-    model.write_text(STAMPS_MODEL, encoding="utf-8")
+    model = write_model(tmp_path, STAMPS_MODEL)
     pq.write_table(pa.table({"contact_id": ["c1", "c2"]}), tmp_path / "contacts.parquet")
     at = [1_779_273_000_000_000, 1_779_273_000_250_000]  # 2026-05-20T10:30:00Z, and .25 s later
     events = {
@@ -528,8 +535,7 @@ def test_a_property_in_a_column_and_in_struct_properties_is_reported_on_every_en
     tmp_path: Path, engine: str, request: pytest.FixtureRequest
 ) -> None:
     options = engine_options(engine, request)
-    model = tmp_path / "m.yaml"
-    model.write_text(AMOUNTS_MODEL, encoding="utf-8")
+    model = write_model(tmp_path)
     pq.write_table(pa.table({"contact_id": ["c1"]}), tmp_path / "contacts.parquet")
     events = {
         "event_id": ["e1"], "contact_id": ["c1"], "type": ["purchase"], "timestamp": ["2025-12-01T00:00:00Z"],
@@ -562,10 +568,7 @@ def test_a_column_of_lists_or_records_the_model_reads_is_a_file_problem_on_every
     """A typed Parquet column of lists or records gave DuckDB a traceback (a list of text was
     taken for text) and was read as its printed text elsewhere; now D009 names it, on each engine."""
     options = engine_options(engine, request)
-    model = tmp_path / "m.yaml"
-    model.write_text(
-        AMOUNTS_MODEL.replace("version: 1\n", "version: 1\nfields: {country: string}\n"), encoding="utf-8"
-    )
+    model = write_model(tmp_path, fields="country: string")
     kind, columns = NESTED[column]
     contacts = columns if kind == "contacts" else {"contact_id": ["c1"], "tags": pa.array([["x"]])}
     events = {"event_id": ["e1"], "contact_id": ["c1"], "type": ["purchase"], "timestamp": ["2025-12-01T00:00:00Z"],
@@ -587,8 +590,7 @@ def test_a_column_of_lists_or_records_the_model_reads_is_a_file_problem_on_every
 def test_a_postgres_array_column_the_model_reads_is_a_file_problem(pg_dsn: str, tmp_path: Path) -> None:
     import psycopg
 
-    model = tmp_path / "m.yaml"
-    model.write_text(AMOUNTS_MODEL, encoding="utf-8")
+    model = write_model(tmp_path)
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS nested_contacts, nested_events")
         conn.execute("CREATE TABLE nested_contacts AS SELECT 'c1' AS contact_id, ARRAY['x'] AS tags")
@@ -605,3 +607,23 @@ def test_a_postgres_array_column_the_model_reads_is_a_file_problem(pg_dsn: str, 
     finally:
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             conn.execute("DROP TABLE IF EXISTS nested_contacts, nested_events")
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_a_case_pair_the_model_does_not_read_is_left_out_of_csv_contacts(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """`Note`/`note` refused the file (D004), which is for columns the model reads."""
+    options = engine_options(engine, request)
+    model = write_model(tmp_path, fields="country: string")
+    (tmp_path / "c.csv").write_text("contact_id,Note,country,note\nc1,a,PL,b\nc2,,NO,\n")
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount\ne1,c1,purchase,2025-12-01T00:00:00Z,5\n"
+    )
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 0}
+    (tmp_path / "c.csv").write_text("contact_id,Country,country\nc1,a,PL\n")
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert [d.code for d in info.value.diagnostics] == ["D004"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from leadscore.data.column_names import check_case_clashes, parquet_names
+from leadscore.data.column_names import check_case_clashes, parquet_names, unread_clashes
 from leadscore.data.formats import Format, detect_format, parquet_parts
 from leadscore.data.normalize import (
     ContactSpec,
@@ -154,8 +154,14 @@ class SparkEngine(Engine):
     # -- files ---------------------------------------------------------------------------------
 
     def _read(
-        self, path: Path, wanted: set[str] | None, props: set[str], required: set[str]
+        self,
+        path: Path,
+        wanted: set[str] | None,
+        props: set[str],
+        required: set[str],
+        reads: set[str] | None = None,
     ) -> tuple[Any, RawInput]:
+        """`reads`: the columns the model reads, when not all of `wanted` (contacts keep all)."""
         from pyspark.sql import functions as F
         from pyspark.sql.types import StringType, StructField, StructType
 
@@ -185,8 +191,14 @@ class SparkEngine(Engine):
                 else [path]
             )
             delimiter = sniff_delimiter(first[0])
-            check_case_clashes(path, csv_header(first[0], delimiter), wanted)
+            names = csv_header(first[0], delimiter)
+            check_case_clashes(path, names, wanted if reads is None else reads)
+            # a pair alike but for case that the model does not read is left out, as on the
+            # embedded engine: the columns are named by position, then dropped
+            unread = set(unread_clashes(names, reads))
             header = self.spark.read.options(header=True, sep=delimiter).csv(location).columns
+            if unread and len(header) == len(names):
+                header = [f"_unread_{i}" if n in unread else n for i, n in enumerate(names)]
             schema = StructType(
                 [*(StructField(c, StringType()) for c in header), StructField(CORRUPT, StringType())]
             )
@@ -203,6 +215,7 @@ class SparkEngine(Engine):
                 .csv(location)
             )
             df = df.withColumn("_pos", F.monotonically_increasing_id())
+            df = df.drop(*(c for c in header if c.startswith("_unread_")))
             corrupt = CORRUPT
         else:
             reader = self.spark.read.options(
@@ -272,7 +285,8 @@ class SparkEngine(Engine):
 
         report = LoadReport()
         step(f"reading contacts from {contacts} with Spark")
-        df, raw = self._read(check_input(contacts, "contacts"), None, set(), {"contact_id"})
+        reads = {"contact_id", *spec.fields}
+        df, raw = self._read(check_input(contacts, "contacts"), None, set(), {"contact_id"}, reads)
         df.createOrReplaceTempView("raw_contacts")
         raw.relation = "raw_contacts"
         report.files.append(normalize_contacts(self.executor, raw, spec))
