@@ -120,6 +120,8 @@ def test_bad_flags_and_bad_as_of_exit_2(data: Path) -> None:
     err = json.loads(r.stdout)
     assert (r.returncode, err["ok"], err["error"]["code"]) == (2, False, "C007")
     assert err["error"]["message"].startswith("leadscore score: Invalid value for --as-of:")
+    r = leadscore("score", "--bogus", "--format=json")  # the other spelling of the option
+    assert (r.returncode, json.loads(r.stdout)["error"]["code"]) == (2, "C007")
     r = leadscore("valdate", "-m", "m.yaml")
     assert r.stderr.splitlines()[0].startswith("C007: leadscore: No such command 'valdate'.")
     assert "'validate'" in r.stderr.splitlines()[0]
