@@ -1,8 +1,9 @@
 """Load contacts and events files into DuckDB, keeping every row's line number.
 
-Files are staged as relations with a `_line` column (CSV and JSON Lines read by
-:mod:`leadscore.data.text_readers`, Parquet natively with its row numbers), then normalised by
-:mod:`leadscore.data.normalize` into the canonical `contacts` and `events`.
+Files are staged as relations with a `_line` column (CSV read by
+:mod:`leadscore.data.text_readers`, JSON Lines by :mod:`leadscore.data.json_lines`, Parquet
+natively with its row numbers), then normalised by :mod:`leadscore.data.normalize` into the
+canonical `contacts` and `events`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pyarrow as pa
 
 from leadscore.data.column_names import check_case_clashes, parquet_names, unread_clashes
 from leadscore.data.formats import Format, check_input, detect_format, parquet_source
+from leadscore.data.json_lines import expand_json_column, read_jsonl
 from leadscore.data.normalize import (
     ContactSpec,
     RawInput,
@@ -25,7 +27,7 @@ from leadscore.data.normalize import (
 )
 from leadscore.data.report import BadRow, FileReport, LoadReport
 from leadscore.data.sqltyping import Typing, duckdb_category
-from leadscore.data.text_readers import LINE, PROPERTIES, expand_json_column, read_csv, read_jsonl
+from leadscore.data.text_readers import LINE, PROPERTIES, read_csv
 from leadscore.diagnostics import LeadscoreError
 
 Step = Callable[[str], None]

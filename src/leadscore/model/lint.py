@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from leadscore.diagnostics import Diagnostic, Severity
 from leadscore.model.derived import decay_floor
+from leadscore.model.dimension import Decay, Dimension
 from leadscore.model.reach import (
     INF,
     bound_text,
@@ -362,6 +363,13 @@ class UncappedDimension(ProgramRule):
             )
 
 
+def _decays(program: Program) -> Iterator[tuple[str, Dimension, Decay]]:
+    """Each dimension of the program that decays, with its name and its decay."""
+    for name, dim in program.dimensions.items():
+        if dim.decay is not None:
+            yield name, dim, dim.decay
+
+
 class DecayWithoutGrace(ProgramRule):
     """Decay with no `after`: idle time is never under 0d, so the first step comes at once.
 
@@ -376,9 +384,8 @@ class DecayWithoutGrace(ProgramRule):
     description = "Decay has no `after`, so even a contact active today has lost one step."
 
     def check_program(self, program: Program, ppath: Path, source: SourceMap) -> Iterator[Diagnostic]:
-        for dname, dim in program.dimensions.items():
-            decay = dim.decay
-            if decay is None or "after" in decay.model_fields_set:
+        for dname, _, decay in _decays(program):
+            if "after" in decay.model_fields_set:
                 continue
             step = f"{decay.by}" if decay.by.kind == "percent" else f"{decay.by} points"
             yield self.warn(
@@ -403,9 +410,8 @@ class FloorAboveReach(ProgramRule):
     description = "A decay's floor is at or above the most its dimension can reach, so it never decays."
 
     def check_program(self, program: Program, ppath: Path, source: SourceMap) -> Iterator[Diagnostic]:
-        for dname, dim in program.dimensions.items():
-            decay = dim.decay
-            if decay is None or decay.floor is None:
+        for dname, dim, decay in _decays(program):
+            if decay.floor is None:
                 continue
             top, floor = raw_dimension_reach(dim).hi, decay_floor(program, decay)
             if not 0 < top <= floor:
