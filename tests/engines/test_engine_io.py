@@ -609,21 +609,66 @@ def test_a_postgres_array_column_the_model_reads_is_a_file_problem(pg_dsn: str, 
             conn.execute("DROP TABLE IF EXISTS nested_contacts, nested_events")
 
 
+def _text_file(path: Path, header: list[str], rows: list[list[str | None]]) -> Path:
+    """A file in the format of `path`'s suffix (csv, jsonl or parquet), all columns text."""
+    if path.suffix == ".csv":
+        lines = [",".join(header), *(",".join(v or "" for v in r) for r in rows)]
+        path.write_text("\n".join(lines) + "\n")
+    elif path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(dict(zip(header, r, strict=True))) + "\n" for r in rows))
+    else:
+        columns = {h: [r[i] for r in rows] for i, h in enumerate(header)}
+        pq.write_table(pa.table(columns), path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
 @pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
-def test_a_case_pair_the_model_does_not_read_is_left_out_of_csv_contacts(
-    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+def test_a_case_pair_the_model_does_not_read_is_left_out_of_the_contacts(
+    tmp_path: Path, engine: str, fmt: str, request: pytest.FixtureRequest
 ) -> None:
-    """`Note`/`note` refused the file (D004), which is for columns the model reads."""
+    """`Note`/`note` refused the file (D004), which is for columns the model reads; Spark
+    refused such a pair in JSON Lines and Parquet files even then."""
     options = engine_options(engine, request)
     model = write_model(tmp_path, fields="country: string")
-    (tmp_path / "c.csv").write_text("contact_id,Note,country,note\nc1,a,PL,b\nc2,,NO,\n")
+    contacts = _text_file(
+        tmp_path / f"c.{fmt}",
+        ["contact_id", "Note", "country", "note"],
+        [["c1", "a", "PL", "b"], ["c2", None, "NO", None]],
+    )
     (tmp_path / "e.csv").write_text(
         "event_id,contact_id,type,timestamp,amount\ne1,c1,purchase,2025-12-01T00:00:00Z,5\n"
     )
     out = tmp_path / "o.jsonl"
-    Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    Application().score(model, contacts, tmp_path / "e.csv", AS_OF, out, engine=options)
     assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 0}
-    (tmp_path / "c.csv").write_text("contact_id,Country,country\nc1,a,PL\n")
+    contacts.unlink()
+    contacts = _text_file(tmp_path / f"c2.{fmt}", ["contact_id", "Country", "country"], [["c1", "a", "PL"]])
     with pytest.raises(LeadscoreError) as info:
-        Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+        Application().score(model, contacts, tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert [d.code for d in info.value.diagnostics] == ["D004"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_a_case_pair_the_model_does_not_read_is_left_out_of_the_events(
+    tmp_path: Path, engine: str, fmt: str, request: pytest.FixtureRequest
+) -> None:
+    options = engine_options(engine, request)
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\n")
+    header = ["event_id", "contact_id", "Note", "type", "timestamp", "amount", "note"]
+    rows: list[list[str | None]] = [
+        ["e1", "c1", "a", "purchase", "2025-12-01T00:00:00Z", "5", "b"],
+        ["e2", "c2", None, "purchase", "2025-12-01T00:00:00Z", "500", None],
+    ]
+    events = _text_file(tmp_path / f"e.{fmt}", header, rows)
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.csv", events, AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 11}
+    events = _text_file(
+        tmp_path / f"e2.{fmt}", [*header[:5], "Amount", "amount"], [[*r[:5], "1", "5"] for r in rows]
+    )
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, tmp_path / "c.csv", events, AS_OF, out, engine=options)
     assert [d.code for d in info.value.diagnostics] == ["D004"]

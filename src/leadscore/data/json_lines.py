@@ -155,6 +155,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
     lines: list[int] = []
     bad: list[BadRow] = []
     shadowed: set[str] = set()
+    keys: dict[str, None] = {}  # every top-level key, in the order first seen
     count = 0
     written = 0  # lines that are not blank
     for n, line in iter_jsonl(path):
@@ -188,6 +189,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
         if (why := _properties_object(record, wanted) or _not_single(record, wanted)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
+        keys.update(dict.fromkeys(record))
         props = record.get(PROPERTIES)
         if isinstance(props, dict):
             shadowed.update(k for k in props if k in record and (wanted is None or k in wanted))
@@ -206,7 +208,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
             raise _json_array(path)
     data = {k: pa.array(v, pa.string()) for k, v in columns.items()}
     data[LINE] = pa.array(lines, pa.int64())
-    return TextTable(pa.table(data), bad, shadowed)
+    return TextTable(pa.table(data), bad, shadowed, list(keys))
 
 
 LINE_NOT_AN_OBJECT = "a line must be a JSON object {...}"

@@ -211,7 +211,7 @@ def stage_file(
         else read_jsonl(path, wanted)
     )
     table, bad, shadowed = text.table, list(text.bad), set(text.shadowed)
-    check_case_clashes(path, table.column_names, reads)
+    check_case_clashes(path, text.names or table.column_names, reads)
     # columns alike but for case that the model does not read are left out: the engines could
     # not keep both, and nothing needs them
     table = table.drop_columns(unread_clashes(table.column_names, reads))

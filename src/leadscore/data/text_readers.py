@@ -39,6 +39,9 @@ class TextTable:
     bad: list[BadRow] = field(default_factory=list)
     # keys read both from a column (a top-level key) and from inside `properties`: the column wins
     shadowed: set[str] = field(default_factory=set)
+    # every column of the file (a CSV header, the top-level keys of JSON Lines), also those not
+    # read: two alike but for case, one of them read, make the file ambiguous (D004)
+    names: list[str] = field(default_factory=list)
 
 
 # byte-order marks of the encodings a spreadsheet's "Unicode text" export may use instead of UTF-8
@@ -194,7 +197,7 @@ def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> Tex
     if table is None or invalid or undecodable or count_lines(path) != table.num_rows + 1:
         return _read_csv_exact(path, names, keep, delim)
     lines = pa.array(range(2, table.num_rows + 2), pa.int64())
-    return TextTable(table.append_column(LINE, lines))
+    return TextTable(table.append_column(LINE, lines), names=names)
 
 
 class _Lines:
@@ -275,4 +278,4 @@ def _read_csv_exact(path: Path, names: list[str], keep: list[str], delimiter: st
             bad.append(BadRow(str(path), start, f"unreadable CSV: {exc}; the rest of the file was skipped"))
     data = {n: pa.array(c, pa.string()) for n, c in zip(keep, columns, strict=True)}
     data[LINE] = pa.array(lines, pa.int64())
-    return TextTable(pa.table(data), bad)
+    return TextTable(pa.table(data), bad, names=names)

@@ -125,6 +125,12 @@ class SparkExecutor:
             old.unpersist()
 
 
+def _without(schema: Any, names: set[str]) -> Any:
+    from pyspark.sql.types import StructType
+
+    return StructType([f for f in schema.fields if f.name not in names])
+
+
 class SparkEngine(Engine):
     name = "spark"
     dialect = SparkDialect()
@@ -165,18 +171,28 @@ class SparkEngine(Engine):
         from pyspark.sql import functions as F
         from pyspark.sql.types import StringType, StructField, StructType
 
+        model_reads = wanted if reads is None else reads  # of a pair alike but for case: refused if read
+
         fmt = detect_format(path)
         location = str(path)
         order = "_pos"
         line: str | None = None
         corrupt: str | None = None
         if fmt is Format.PARQUET:
-            check_case_clashes(path, parquet_names(path), wanted)
+            names = parquet_names(path)
+            check_case_clashes(path, names, model_reads)
+            # a pair alike but for case that the model does not read is left out, as on the
+            # embedded engine: the file is read with its schema less the pair
+            unread = set(unread_clashes(names, model_reads))
+            parquet = self.spark.read
+            if unread:
+                cased = self._cased_schema(parquet.format("parquet"), location)
+                parquet = parquet.schema(_without(cased, unread))
             if path.is_dir():  # every part, in subfolders too (Spark alone skips a plain sub/)
                 parts = [str(p) for p in parquet_parts(path)]
-                df = self.spark.read.option("basePath", location).parquet(*parts)
+                df = parquet.option("basePath", location).parquet(*parts)
             else:
-                df = self.spark.read.parquet(location)
+                df = parquet.parquet(location)
             df = df.select(
                 "*",
                 (F.col("_metadata.row_index") + 1).alias("_line"),
@@ -192,10 +208,10 @@ class SparkEngine(Engine):
             )
             delimiter = sniff_delimiter(first[0])
             names = csv_header(first[0], delimiter)
-            check_case_clashes(path, names, wanted if reads is None else reads)
+            check_case_clashes(path, names, model_reads)
             # a pair alike but for case that the model does not read is left out, as on the
             # embedded engine: the columns are named by position, then dropped
-            unread = set(unread_clashes(names, reads))
+            unread = set(unread_clashes(names, model_reads))
             header = self.spark.read.options(header=True, sep=delimiter).csv(location).columns
             if unread and len(header) == len(names):
                 header = [f"_unread_{i}" if n in unread else n for i, n in enumerate(names)]
@@ -221,7 +237,18 @@ class SparkEngine(Engine):
             reader = self.spark.read.options(
                 primitivesAsString=True, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT
             )
-            df = reader.json(location)
+            from pyspark.errors import AnalysisException
+
+            try:
+                df = reader.json(location)
+            except AnalysisException as exc:  # keys alike but for case: Spark refuses the file
+                if "COLUMN_ALREADY_EXISTS" not in str(exc):
+                    raise
+                cased = self._cased_schema(reader.format("json"), location)
+                check_case_clashes(path, cased.names, model_reads)
+                # a pair the model does not read is left out, as on the embedded engine
+                unread = set(unread_clashes(cased.names, model_reads))
+                df = reader.schema(_without(cased, unread)).json(location)
             for col in sorted(required - set(df.columns)):
                 df = df.withColumn(col, F.lit(None).cast("string"))
             df = df.withColumn("_pos", F.monotonically_increasing_id())
@@ -241,6 +268,18 @@ class SparkEngine(Engine):
         return df, RawInput(
             "", location, order=order, line=line, corrupt=corrupt, order_unique=True, shadowed=shadowed
         )
+
+    def _cased_schema(self, reader: Any, location: str) -> Any:
+        """The file's schema as `reader` infers it, its names in their case: Spark refuses a file
+        with names alike but for case (it resolves names without case), but not when it is read
+        with a given schema, which `_without` makes of this one."""
+        key = "spark.sql.caseSensitive"
+        before = self.spark.conf.get(key)
+        self.spark.conf.set(key, "true")
+        try:
+            return reader.load(location).schema
+        finally:
+            self.spark.conf.set(key, before)
 
     @staticmethod
     def _shadowed_properties(df: Any, props: set[str]) -> list[str]:
