@@ -127,6 +127,22 @@ def test_bad_flags_and_bad_as_of_exit_2(data: Path) -> None:
     assert "'validate'" in r.stderr.splitlines()[0]
 
 
+def test_a_value_without_its_option_is_named_in_the_hint(data: Path) -> None:
+    """`leadscore validate model.yaml` said only that --model is missing."""
+    r = leadscore("validate", "--strict", "model.yaml", cwd=data)
+    assert (r.returncode, r.stderr.splitlines()) == (2, [
+        "C007: leadscore validate: Missing option '--model' / '-m'.",
+        "    hint: model.yaml is given without an option; did you mean --model model.yaml?",
+    ])  # fmt: skip
+    r = leadscore("explain", "-m", "model.yaml", "--as-of", "2026-01-01", "c1", cwd=data)
+    assert "hint: c1 is given without an option; did you mean --contact c1?" in r.stderr
+    r = leadscore("score", "-m", "model.yaml", "contacts.csv", "events.csv", cwd=data)
+    assert r.stderr.splitlines() == [
+        "C007: leadscore score: Got unexpected extra arguments (contacts.csv events.csv)",
+        "    hint: every value follows its option (--contacts FILE, …); leadscore score --help lists its options",
+    ]
+
+
 def test_json_errors_have_one_shape(data: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: x\nversion: 1\nprograms: []\n")

@@ -166,12 +166,42 @@ def wants_json(args: list[str]) -> bool:
     return "--format=json" in args or any(pair == ("--format", "json") for pair in pairwise(args))
 
 
-def usage_error(exc: click.UsageError) -> LeadscoreError:
+def usage_error(exc: click.UsageError, argv: list[str] | None = None) -> LeadscoreError:
     """A command line click cannot parse, as one line with a code, like every other mistake."""
     ctx = exc.ctx
     command = ctx.command_path if ctx is not None else "leadscore"
     message = exc.format_message().replace("\n", " ")
-    return LeadscoreError.simple("C007", f"{command}: {message}", f"{command} --help lists its options")
+    hint = f"{command} --help lists its options"
+    if isinstance(exc, click.MissingParameter) and isinstance(exc.param, click.Option) and ctx is not None:
+        # `leadscore validate model.yaml`: the value is there, without its option
+        stray = _bare_words(ctx.command, argv or [], ctx.info_name)
+        if stray:
+            option = max(exc.param.opts, key=len)
+            hint = f"{stray[0]} is given without an option; did you mean {option} {stray[0]}?"
+    elif message.startswith("Got unexpected extra argument"):
+        hint = f"every value follows its option (--contacts FILE, …); {hint}"
+    return LeadscoreError.simple("C007", f"{command}: {message}", hint)
+
+
+def _bare_words(command: click.Command, argv: list[str], name: str | None) -> list[str]:
+    """The words after the command's name that are neither options nor an option's value."""
+    takes_value = {
+        o
+        for p in command.params
+        if isinstance(p, click.Option) and not p.is_flag and not p.count
+        for o in (*p.opts, *p.secondary_opts)
+    }
+    words = argv[argv.index(name) + 1 :] if name in argv else []
+    bare: list[str] = []
+    skip = False
+    for w in words:
+        if skip:
+            skip = False
+        elif w in takes_value:
+            skip = True
+        elif not w.startswith("-"):
+            bare.append(w)
+    return bare
 
 
 class LeadscoreGroup(click.Group):
@@ -195,7 +225,7 @@ class LeadscoreGroup(click.Group):
             exc.show()
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
-            _fail(usage_error(exc), "json" if wants_json(argv) else "text")
+            _fail(usage_error(exc, argv), "json" if wants_json(argv) else "text")
         except click.ClickException as exc:  # a file click itself opens, say
             exc.show()
             sys.exit(exc.exit_code)
