@@ -672,3 +672,33 @@ def test_a_case_pair_the_model_does_not_read_is_left_out_of_the_events(
     with pytest.raises(LeadscoreError) as info:
         Application().score(model, tmp_path / "c.csv", events, AS_OF, out, engine=options)
     assert [d.code for d in info.value.diagnostics] == ["D004"]
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Europe/Warsaw", None])
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_nanosecond_parquet_timestamps_are_read_to_the_microsecond_below(
+    tmp_path: Path, engine: str, tz: str | None, request: pytest.FixtureRequest
+) -> None:
+    """pandas writes a `datetime64[ns, UTC]` column as TIMESTAMP(NANOS) with a time zone: the
+    embedded engine and PostgreSQL stopped with a Python traceback (no epoch_us of it)."""
+    options = engine_options(engine, request)
+    model = write_model(tmp_path, engagement_model("ns", "{id: p, event: purchase, points: 1}"))
+    pq.write_table(pa.table({"contact_id": ["c1", "c2", "c3"]}), tmp_path / "c.parquet")
+    at = AS_OF * 1000  # nanoseconds
+    stamps = {
+        "c1": at - 86_400_000_000_000,
+        "c2": at + 500,
+        "c3": at + 1000,
+    }  # a day before, T + ½ µs, T + 1 µs
+    pq.write_table(
+        pa.table({
+            "event_id": ["e1", "e2", "e3"],
+            "contact_id": list(stamps),
+            "type": ["purchase"] * 3,
+            "timestamp": pa.array(list(stamps.values()), pa.timestamp("ns", tz=tz)),
+        }),
+        tmp_path / "e.parquet",
+    )  # fmt: skip
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.parquet", tmp_path / "e.parquet", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 1, "c2": 1, "c3": 0}

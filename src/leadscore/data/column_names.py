@@ -40,3 +40,13 @@ def parquet_names(path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
     return [n for part in parquet_parts(path) for n in pq.read_schema(part).names]
+
+
+def parquet_nanos(path: Path) -> list[str]:
+    """The columns of nanosecond timestamps (what pandas writes for `datetime64[ns]`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = (f.name for part in parquet_parts(path) for f in pq.read_schema(part))
+    types = {f.name: f.type for part in parquet_parts(path) for f in pq.read_schema(part)}
+    return [n for n in dict.fromkeys(names) if pa.types.is_timestamp(types[n]) and types[n].unit == "ns"]

@@ -129,6 +129,16 @@ def _renamed(name: str, columns: dict[str, str]) -> bool:
     return number.isdigit() and any(c.casefold() == base.casefold() and c != name for c in columns)
 
 
+def _nanos_as_utc(types: dict[str, str]) -> str:
+    """A REPLACE clause for the nanosecond instants with a time zone (what pandas writes for a
+    `datetime64[ns, UTC]` column), as nanosecond UTC timestamps: DuckDB has no `epoch_us` of
+    those, and the session's zone is UTC, so the instant is the same."""
+    nanos = [n for n, t in types.items() if t.upper() in ("TIMESTAMPTZ_NS", "TIMESTAMP_NS WITH TIME ZONE")]
+    if not nanos:
+        return ""
+    return " REPLACE (" + ", ".join(f"CAST({_q(n)} AS TIMESTAMP_NS) AS {_q(n)}" for n in nanos) + ")"
+
+
 def _parquet_columns(con: Any, rel: str, path: Path) -> dict[str, str]:
     try:
         return {r[0]: str(r[1]) for r in run(con, f"DESCRIBE SELECT * FROM {rel}")}
@@ -201,8 +211,8 @@ def stage_file(
         )
         run(
             con,
-            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {LINE}, "
-            f"{position} AS {ORDER}{extra} FROM {rel}",
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number){_nanos_as_utc(types)}, "
+            f"file_row_number + 1 AS {LINE}, {position} AS {ORDER}{extra} FROM {rel}",
         )
         return bad, shadowed
     text = (

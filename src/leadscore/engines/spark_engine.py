@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from leadscore.data.column_names import check_case_clashes, parquet_names, unread_clashes
+from leadscore.data.column_names import check_case_clashes, parquet_names, parquet_nanos, unread_clashes
 from leadscore.data.formats import Format, detect_format, parquet_parts
 from leadscore.data.normalize import (
     ContactSpec,
@@ -184,6 +184,10 @@ class SparkEngine(Engine):
             # a pair alike but for case that the model does not read is left out, as on the
             # embedded engine: the file is read with its schema less the pair
             unread = set(unread_clashes(names, model_reads))
+            # Spark reads nanosecond timestamps (pandas' `datetime64[ns]`) only as whole numbers
+            nanos = [n for n in parquet_nanos(path) if n not in unread]
+            if nanos:
+                self.spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
             parquet = self.spark.read
             if unread:
                 cased = self._cased_schema(parquet.format("parquet"), location)
@@ -198,6 +202,9 @@ class SparkEngine(Engine):
                 (F.col("_metadata.row_index") + 1).alias("_line"),
                 F.col("_metadata.file_path").alias("_file"),
             )
+            for name in nanos:  # read as whole nanoseconds: to the microsecond at or before
+                ns = f"`{name.replace('`', '``')}`"
+                df = df.withColumn(name, F.expr(f"timestamp_micros(({ns} - pmod({ns}, 1000)) div 1000)"))
             df = df.withColumn("_pos", F.struct("_file", "_line"))
             line = "_line"
         elif fmt is Format.CSV:
