@@ -19,15 +19,15 @@ import pytest
 from leadscore.app import Application
 from leadscore.backtest.moments import ticks
 from leadscore.demo import DEMO_MODEL, generate
-from leadscore.durations import MICROS_PER_DAY, from_micros, parse_instant
+from leadscore.durations import MICROS_PER_DAY, Duration, from_micros, parse_instant
 from leadscore.model.loader import load_model_text
 from leadscore.model.schema import Model
 from leadscore.records import Contact, Event, Value
 from leadscore.reference import evaluate_contact
 from leadscore.reference.evaluator import group_events
 
-START = parse_instant("2026-09-01T00:00:00Z")
-END = parse_instant("2026-10-15T00:00:00Z")
+START = parse_instant("2026-09-01T07:00:00Z")  # neither end on a tick: both are moments too
+END = parse_instant("2026-10-15T13:30:00Z")
 
 
 def _records(
@@ -72,7 +72,7 @@ def python_replay(model_text: str, folder: Path) -> tuple[Counter[str], dict[str
     tick_list = ticks(START, END)
     for c in contacts:
         evs = events.get(c.contact_id, [])
-        moments = sorted(set(tick_list) | {e.ts for e in evs if START <= e.ts <= END})
+        moments = sorted(set(tick_list) | {START, END} | {e.ts for e in evs if START <= e.ts <= END})
         state = False
         for i, t in enumerate(moments):
             result = evaluate_contact(model, c, evs, t)[0]
@@ -138,3 +138,51 @@ def test_ticks_are_aligned_to_midnight_utc() -> None:
         datetime(2026, 1, 3, tzinfo=UTC),
     ]
     assert t[1] - t[0] == MICROS_PER_DAY
+
+
+ENDS_MODEL = """model: ends
+version: 1
+fields: {tier: integer}
+programs:
+  - id: main
+    dimensions:
+      fit:
+        categories:
+          market:
+            rules:
+              - {id: tier20, when: {field: tier, gte: 20}, points: 20}
+              - {id: tier45, when: {field: tier, gte: 45}, points: 25}
+      engagement:
+        bands: [{name: quiet, min: 0}, {name: busy, min: 5}]
+        categories:
+          intent:
+            rules:
+              - {id: demo, event: demo_request, points: 30}
+              - {id: click, event: email_click, points: 5, within: WINDOW}
+    stages: {mql: {min: 40, recycle_below: 30}}
+"""
+
+
+def test_the_period_starts_at_from_and_ends_at_to_not_at_the_first_and_last_tick(tmp_path: Path) -> None:
+    """p1 (20 points at --from 06:00) turns MQL with its demo at 10:00: a new MQL of March, not
+    one "at start" (its first moment had been the demo); p2 (45 points) is one at --from. And
+    the versions differ only in a click's window (1d against 12h): at the 00:00 tick of 03-20
+    they differ, at --to (12:00) neither counts it, so no contact moved."""
+    (tmp_path / "c.csv").write_text("contact_id,tier\np1,20\np2,45\n")
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp\n"
+        "e1,p1,demo_request,2026-03-01T10:00:00Z\n"
+        "e2,p2,email_click,2026-03-19T11:00:00Z\n"
+    )
+    versions = [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+    versions[0].write_text(ENDS_MODEL.replace("WINDOW", "1d"))
+    versions[1].write_text(ENDS_MODEL.replace("WINDOW", "12h"))
+    for start, tick in (("2026-03-01T06:00:00Z", "1d"), ("2026-03-01T00:00:00Z", "7d")):  # 7d: Thursdays
+        report = Application().backtest(
+            versions, tmp_path / "c.csv", tmp_path / "e.csv", parse_instant(start),
+            parse_instant("2026-03-20T12:00:00Z"), tick_us=Duration.parse(tick).micros,
+        )  # fmt: skip
+        for version in report.versions:
+            t = version.new_mqls["main"]
+            assert (t.per_month, t.initial_mqls) == ({"2026-03": 1}, 1), (start, tick, version.label)
+        assert report.comparisons[0].moved == {"band": 0, "matrix": 0, "stage": 0}, (start, tick)

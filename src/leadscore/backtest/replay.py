@@ -10,8 +10,8 @@ state cannot hold at once; so a contact is an MQL at a moment exactly when the l
 set it is later than the last that reset it. That makes the replay two running maxima per
 contact (window functions), not a loop.
 
-The replay starts at the first moment of the period: a contact eligible then starts as an MQL
-and is not counted as a new one; history before the period is not replayed.
+The replay starts at the first moment of the period, `--from` itself: a contact eligible then
+starts as an MQL and is not counted as a new one; history before the period is not replayed.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from leadscore.model.program import Program
 class Transitions:
     per_month: dict[str, int]  # 'YYYY-MM' → new MQLs
     total: int
-    initial_mqls: int  # MQLs at the first moment (not counted as new)
+    initial_mqls: int  # MQLs at the first moment, --from (not counted as new)
 
 
 def reset_condition(program: Program) -> str:
@@ -95,7 +95,7 @@ def transitions(con: Any, program: Program, scores: str, outcomes: str | None) -
 def final_states(
     con: Any, program: Program, scores: str, outcomes: str | None, outcome_stage: str | None
 ) -> str:
-    """SQL: the stage of each contact at its last moment (an outcome's, else mql or lead)."""
+    """SQL: the stage of each contact at its last moment, --to (an outcome's, else mql or lead)."""
     sql = replay_sql(program, scores, outcomes)
     stage = "CASE WHEN r.is_mql THEN 'mql' ELSE 'lead' END"
     if outcome_stage is not None:

@@ -54,17 +54,25 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> int:
     required=True,
     metavar="DATE",
     callback=_instant,
-    help="The first instant of the period (ISO 8601; a date is midnight UTC).",
+    help="The first instant of the period (ISO 8601; a date is midnight UTC): every contact is "
+    "scored then, and an MQL then is counted 'at start', not as new.",
 )
 @click.option(
-    "--to", "end", required=True, metavar="DATE", callback=_instant, help="The last instant of the period."
+    "--to",
+    "end",
+    required=True,
+    metavar="DATE",
+    callback=_instant,
+    help="The last instant of the period: every contact is scored then, and the versions are "
+    "compared on the band, matrix cell and stage it has at that instant.",
 )
 @click.option(
     "--tick",
     default="1d",
     show_default=True,
     callback=_duration,
-    help="The scheduled evaluation between events (decay moves scores without events).",
+    help="The scheduled evaluation between events (decay moves scores without events): at "
+    "multiples of it from 1970-01-01T00:00Z, so 1d is midnight UTC and 7d falls on Thursdays.",
 )
 @click.option(
     "--sample",
@@ -111,8 +119,8 @@ def backtest(
 ) -> None:
     """Replay two or more model versions over a period, side by side.
 
-    Every contact is scored at every evaluation moment of the period — each event's arrival and
-    each daily tick — under each version, and the stage state machine (lead → MQL, recycling,
+    Every contact is scored at every evaluation moment of the period — each event's arrival,
+    each daily tick, and --from and --to — under each version, and the stage state machine (lead → MQL, recycling,
     outcomes) is replayed. Shows how many MQLs each version would have produced per month, and
     which contacts end the period in another band, matrix cell or stage. With --cutoff, each
     version is also evaluated against the outcomes (AUC, lift, conversion by band), side by side.

@@ -39,9 +39,7 @@ def render(report: BacktestReport) -> str:
             for v in report.versions
         )
         lines.append("  " + "total".ljust(9) + totals)
-        lines.append(
-            "  " + "at start".ljust(9) + at_start + "   (MQLs already at the first moment, not counted)"
-        )
+        lines.append("  " + "at start".ljust(9) + at_start + "   (MQLs already at --from, not counted)")
         lines.append("")
     for c in report.comparisons:
         moved = ", ".join(f"{n:,} {what}" for what, n in c.moved.items())
