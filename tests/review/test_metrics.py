@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from leadscore.app import Application
 from leadscore.durations import Duration, parse_instant
 from leadscore.review.evaluate import EvaluationRequest
 from leadscore.review.report import ProgramEvaluation
-from leadscore.review.rules import THRESHOLDS
+from leadscore.review.rules import THRESHOLDS, suggest
 from tests.review.workspace import CUTOFF_US, END_US, HORIZON, Workspace, build, read_csv
 
 POSITIVE = {"sql", "opportunity", "won"}
@@ -230,7 +231,7 @@ def test_rules_fired_conversion_lift_and_suggestion(
     case: tuple[ProgramEvaluation, Expected, Workspace],
 ) -> None:
     p, exp, _ = case
-    n, rate = len(exp.y), sum(exp.y) / len(exp.y)
+    n = len(exp.y)
     assert [r.rule for r in p.rules] == list(RULES)
     for r in p.rules:
         fired = [y for s, y in zip(exp.pop, exp.y, strict=True) if float(s[f"rule:{r.rule}"]) != 0]
@@ -240,19 +241,42 @@ def test_rules_fired_conversion_lift_and_suggestion(
         assert r.fired_share == pytest.approx(len(fired) / n)
         assert r.rate_fired == pytest.approx(sum(fired) / len(fired)) if fired else r.rate_fired is None
         assert r.rate_not_fired == pytest.approx(sum(rest) / len(rest))
-        lift = sum(fired) / len(fired) / rate if fired else None
-        assert r.lift == pytest.approx(lift)
+        # exact ratios of counts: a lift of exactly 0.8 meets the 0.8 threshold
+        lift = Fraction(sum(fired) * n, len(fired) * sum(exp.y)) if fired else None
+        assert r.lift == pytest.approx(float(lift) if lift is not None else None)
         # the documented thresholds, restated
-        if len(fired) < 30 or len(fired) * rate < 5:
+        at = {x: Fraction(x) for x in ("2", "1.2", "1", "0.8")}
+        if len(fired) < 30 or len(fired) * Fraction(sum(exp.y), n) < 5:
             want = "too few to judge"
         elif r.points > 0:
             assert lift is not None
-            want = next(s for s, at in (("raise", 2.0), ("keep", 1.2), ("lower", 1.0), ("remove", 0.8)) if lift >= at) if lift >= 0.8 else "make negative"  # fmt: skip
+            want = next((s for s, x in (("raise", "2"), ("keep", "1.2"), ("lower", "1"), ("remove", "0.8")) if lift >= at[x]), "make negative")  # fmt: skip
         else:
             assert lift is not None
-            want = "keep" if lift < 0.8 else "remove" if lift < 1.2 else "make positive"
+            want = "keep" if lift < at["0.8"] else "remove" if lift < at["1.2"] else "make positive"
         assert r.suggestion == want, r
     assert THRESHOLDS.min_fired == 30
+
+
+@pytest.mark.parametrize(
+    ("points", "conv", "want"),
+    [
+        (5, 8, "remove"),
+        (-5, 8, "remove"),
+        (5, 10, "lower"),
+        (5, 12, "keep"),
+        (-5, 12, "make positive"),
+        (5, 20, "raise"),
+        (5, 7, "make negative"),
+        (-5, 7, "keep"),
+    ],
+)
+def test_a_lift_exactly_on_a_threshold_meets_it(points: float, conv: int, want: str) -> None:
+    """Fired for 50 of 100 contacts, 20 of whom converted: 8 converters among the 50 is a lift of
+    exactly 0.8, which was 0.7999999999999999 as doubles ("make negative" for +5 points, "keep"
+    for -5, beside a printed "0.80×"). 10, 12 and 20 of 50 are lifts of 1, 1.2 and 2; 7 of 50, 0.7."""
+    lift = Fraction(conv * 100, 50 * 20)
+    assert suggest(points, 50, lift, Fraction(20, 100))[0] == want
 
 
 def test_surprising_leads_are_the_extremes(case: tuple[ProgramEvaluation, Expected, Workspace]) -> None:

@@ -118,7 +118,7 @@ def evaluate_program(
         gains=ranking.gains_curve(),
         funnel=funnel.funnel(ex),
         acceptance=funnel.acceptance(ex, window, feedback),
-        rules=rules.rule_stats(ex, program, rate, columns),
+        rules=rules.rule_stats(ex, program, columns),
         low_scored_converters=low,
         high_scored_non_converters=high,
     )

@@ -15,6 +15,7 @@ not an instruction.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 
 from leadscore.data.normalize import Executor
 from leadscore.model.program import Program
@@ -44,37 +45,44 @@ def rules_of(program: Program) -> Iterator[tuple[str, str, str, str, float]]:
                 yield r.id, dname, cname, "fit" if isinstance(r, FitRule) else "behaviour", float(r.points)
 
 
+def _exact(x: float) -> Fraction:
+    """A threshold as the decimal it is written as (0.8 is 4/5, not the double nearest it)."""
+    return Fraction(str(x))
+
+
 def suggest(
-    points: float, fired: int, lift: float | None, rate: float | None, t: Thresholds = THRESHOLDS
+    points: float, fired: int, lift: Fraction | None, rate: Fraction | None, t: Thresholds = THRESHOLDS
 ) -> tuple[str, str]:
-    """(suggestion, why) for one rule."""
+    """(suggestion, why) for one rule. `lift` and `rate` are exact ratios of counts, so that a
+    lift of exactly 0.8 (8 of 50 against 20 of 100) meets the 0.8 threshold: as doubles it was
+    0.7999999999999999, and the report printed "0.80×" beside the suggestion for below 0.8."""
     if fired < t.min_fired:
         return TOO_FEW, f"fired for {fired} contacts (fewer than {t.min_fired})"
-    expected = fired * (rate or 0.0)
-    if lift is None or expected < t.min_expected_converters:
+    expected = fired * (rate or Fraction(0))
+    if lift is None or expected < _exact(t.min_expected_converters):
         return TOO_FEW, (
-            f"about {expected:.1f} converters expected among its {fired} contacts "
+            f"about {float(expected):.1f} converters expected among its {fired} contacts "
             f"(fewer than {t.min_expected_converters:g})"
         )
-    x = f"its contacts converted at {lift:.2f}× the average"
+    x = f"its contacts converted at {float(lift):.2f}× the average"
     if points >= 0:
-        if lift >= t.raise_at:
+        if lift >= _exact(t.raise_at):
             return "raise", f"{x}: a strong buying signal worth more points"
-        if lift >= t.keep_at:
+        if lift >= _exact(t.keep_at):
             return "keep", f"{x}: a real signal"
-        if lift >= t.lower_at:
+        if lift >= _exact(t.lower_at):
             return "lower", f"{x}: barely better than average"
-        if lift >= t.remove_at:
+        if lift >= _exact(t.remove_at):
             return "remove", f"{x}: no better than average"
         return "make negative", f"{x}: they convert less than others"
-    if lift < t.negative_keep_below:
+    if lift < _exact(t.negative_keep_below):
         return "keep", f"{x}: a real warning sign"
-    if lift < t.negative_remove_below:
+    if lift < _exact(t.negative_remove_below):
         return "remove", f"{x}: the penalty hits contacts that convert like any other"
     return "make positive", f"{x}: the penalty hits contacts that convert more than others"
 
 
-def rule_stats(ex: Executor, program: Program, rate: float | None, columns: set[str]) -> list[RuleStat]:
+def rule_stats(ex: Executor, program: Program, columns: set[str]) -> list[RuleStat]:
     """Every rule of the program, from one SQL pass over the evaluated contacts."""
     rules = [r for r in rules_of(program) if f"rule:{r[0]}" in columns]
     if not rules:
@@ -90,8 +98,9 @@ def rule_stats(ex: Executor, program: Program, rate: float | None, columns: set[
         n_fired, conv = int(row[2 + 2 * i]), int(row[3 + 2 * i])
         rest, rest_conv = total - n_fired, converters - conv
         rate_fired = conv / n_fired if n_fired else None
-        lift = rate_fired / rate if rate_fired is not None and rate else None
-        suggestion, why = suggest(points, n_fired, lift, rate)
+        exact_rate = Fraction(converters, total) if total else None
+        lift = Fraction(conv * total, n_fired * converters) if n_fired and converters else None
+        suggestion, why = suggest(points, n_fired, lift, exact_rate)
         out.append(
             RuleStat(
                 rule=rule_id,
@@ -103,7 +112,7 @@ def rule_stats(ex: Executor, program: Program, rate: float | None, columns: set[
                 fired_share=n_fired / total if total else None,
                 rate_fired=rate_fired,
                 rate_not_fired=rest_conv / rest if rest else None,
-                lift=lift,
+                lift=float(lift) if lift is not None else None,
                 suggestion=suggestion,
                 why=why,
             )
