@@ -702,3 +702,48 @@ def test_nanosecond_parquet_timestamps_are_read_to_the_microsecond_below(
     out = tmp_path / "o.jsonl"
     Application().score(model, tmp_path / "c.parquet", tmp_path / "e.parquet", AS_OF, out, engine=options)
     assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 1, "c2": 1, "c3": 0}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_json_lines_keys_the_model_does_not_read_may_hold_objects_and_arrays(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """A CRM export's `address` object or `tags` list made the whole contact a bad row (D101),
+    although the model never reads them. A property the rules read that holds an array inside
+    `properties` was matched as its JSON text, without a word; it is a bad row, as at the top.
+    (Spark types a key by all lines: one holding a list in some lines and text in others is
+    text there, documented.)"""
+    options = engine_options(engine, request)
+    model = write_model(tmp_path, fields="country: string")
+    (tmp_path / "c.jsonl").write_text(
+        '{"contact_id": "c1", "country": "PL", "address": {"city": "Kraków"}, "tags": ["vip", "emea"]}\n'
+        '{"contact_id": "c2", "country": "NO", "tags": []}\n'
+    )
+    (tmp_path / "e.jsonl").write_text(
+        '{"event_id": "e1", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "properties": {"context": {"ip": "10.0.0.1"}}}\n'
+        '{"event_id": "e3", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z"}\n'
+        '{"event_id": "e2", "contact_id": "c2", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "properties": {"amount": ["500"]}}\n'
+    )
+    out = tmp_path / "o.jsonl"
+    result = Application().score(
+        model, tmp_path / "c.jsonl", tmp_path / "e.jsonl", AS_OF, out, engine=options
+    )
+    assert set(rows_of(out)) == {("c1", "main"), ("c2", "main")}
+    bad = [b for f in result.report.files for b in f.bad]
+    # Spark's JSON reader knows no line: it names the row by its id
+    assert [(Path(b.file).name, re.sub(r"^event_id 'e2': ", "", b.reason)) for b in bad] == [
+        ("e.jsonl", "properties.amount: an array where one value belongs")
+    ]
+    (tmp_path / "e2.jsonl").write_text(
+        '{"event_id": "e1", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "amount": ["5"]}\n'
+    )
+    result = Application().score(
+        model, tmp_path / "c.jsonl", tmp_path / "e2.jsonl", AS_OF, out, engine=options
+    )
+    bad = [b for f in result.report.files for b in f.bad]
+    assert [re.sub(r"^event_id 'e1': ", "", b.reason) for b in bad] == [
+        "amount: an array where one value belongs"
+    ]

@@ -24,8 +24,10 @@ def first_failing(checks: list[tuple[str, str]], text_type: str) -> str:
 
 
 def unreadable(raw: RawInput) -> list[tuple[str, str]]:
-    """The check for rows the reader could not parse (tables read by an engine's own reader)."""
-    return [(f"{raw.corrupt} IS NOT NULL", "'the reader could not parse this row'")] if raw.corrupt else []
+    """The checks for rows the reader could not parse or could not make one value of where the
+    model reads one (tables read by an engine's own reader)."""
+    parse = [(f"{raw.corrupt} IS NOT NULL", "'the reader could not parse this row'")] if raw.corrupt else []
+    return [*parse, *raw.row_problems]
 
 
 def collect_bad(

@@ -128,15 +128,30 @@ IDENTITY_KEYS = ("contact_id", "event_id", "type", "timestamp")
 
 def _not_single(record: dict[str, Any], wanted: set[str] | None) -> str | None:
     """Why a key that is read holds no single value: a JSON array or object (as text it would
-    be compared as `["c18"]`), or a boolean where an id, a type or a timestamp belongs."""
+    be compared as `["c18"]`), or a boolean where an id, a type or a timestamp belongs. Keys
+    that are not read may hold anything (a CRM's `address` object, a list of `tags`)."""
     for key, value in record.items():
         if key == PROPERTIES or (wanted is not None and key not in wanted):
             continue
         if isinstance(value, list | dict):
-            kind = "an array" if isinstance(value, list) else "an object"
-            return f"{key}: {kind} where one value belongs"
+            return f"{key}: {_kind(value)} where one value belongs"
         if isinstance(value, bool) and key in IDENTITY_KEYS:
             return f"{key}: {str(value).lower()} is not an id, a type or a timestamp"
+    props = record.get(PROPERTIES)
+    if isinstance(props, dict):
+        return nested_property(props, wanted, record)
+    return None
+
+
+def _kind(value: list[Any] | dict[str, Any]) -> str:
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def nested_property(props: dict[str, Any], wanted: set[str] | None, columns: Any = ()) -> str | None:
+    """Why a key of `properties` that is read (not given as a column too) holds no single value."""
+    for key, value in props.items():
+        if (wanted is None or key in wanted) and key not in columns and isinstance(value, list | dict):
+            return f"properties.{key}: {_kind(value)} where one value belongs"
     return None
 
 
@@ -145,12 +160,21 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
         yield from enumerate(f, start=1)
 
 
-def read_jsonl(path: Path, wanted: set[str] | None = None, progress: Progress | None = None) -> TextTable:
+def read_jsonl(
+    path: Path,
+    wanted: set[str] | None = None,
+    progress: Progress | None = None,
+    reads: set[str] | None = None,
+) -> TextTable:
+    """The lines as rows of text: the keys in `wanted` (all when None); `reads`, the keys the
+    model reads when not all of them (a key not read may hold an object or an array)."""
     with reading(path):
-        return _read_jsonl(path, wanted, progress)
+        return _read_jsonl(path, wanted, progress, wanted if reads is None else reads)
 
 
-def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) -> TextTable:
+def _read_jsonl(
+    path: Path, wanted: set[str] | None, progress: Progress | None, reads: set[str] | None
+) -> TextTable:
     columns: dict[str, list[str | None]] = {}
     lines: list[int] = []
     bad: list[BadRow] = []
@@ -170,7 +194,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
             bad.append(BadRow(str(path), n, why))
             continue
         try:
-            record = _loads(line, wanted)
+            record = _loads(line, reads)
         except json.JSONDecodeError as exc:  # at the end of the text, not past its line break
             bad.append(
                 BadRow(
@@ -186,7 +210,7 @@ def _read_jsonl(path: Path, wanted: set[str] | None, progress: Progress | None) 
         if not isinstance(record, dict):
             bad.append(BadRow(str(path), n, LINE_NOT_AN_OBJECT))
             continue
-        if (why := _properties_object(record, wanted) or _not_single(record, wanted)) is not None:
+        if (why := _properties_object(record, wanted) or _not_single(record, reads)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
         keys.update(dict.fromkeys(record))
@@ -254,6 +278,10 @@ def expand_json_column(table: pa.Table, wanted: set[str], path: Path) -> TextTab
                 continue
             obj = parsed
             shadowed.update(columns & obj.keys())
+            if (why := nested_property(obj, set(missing))) is not None:
+                bad.append(BadRow(str(path), line, why))
+                keep.append(False)
+                continue
         keep.append(True)
         for w in missing:
             values[w].append(_text(obj.get(w)))

@@ -218,7 +218,7 @@ def stage_file(
     text = (
         read_csv(path, wanted | {PROPERTIES} if wanted else None)
         if fmt is Format.CSV
-        else read_jsonl(path, wanted)
+        else read_jsonl(path, wanted, reads=reads)
     )
     table, bad, shadowed = text.table, list(text.bad), set(text.shadowed)
     check_case_clashes(path, text.names or table.column_names, reads)

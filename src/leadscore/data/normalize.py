@@ -80,6 +80,9 @@ class RawInput:
         None  # read_parquet's source (SQL) of the Parquet file(s) behind it, for their statistics
     )
     shadowed: list[str] = field(default_factory=list)  # properties given as a column and inside `properties`
+    # (SQL condition, reason as SQL text) of rows the reader read but that hold a list or record
+    # where the model reads one value (Spark's JSON reader gives such a column one nested type)
+    row_problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 NESTED = ("struct", "nested")  # categories of columns that hold records or lists, not one value
@@ -143,7 +146,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     # typed files whose statistics prove every contact_id present need no row-by-row check
     typed_ok = all(cond == "FALSE" for cond, _ in checks[len(_unreadable(raw)) + 1 :])
     clean = (
-        not raw.read_errors and raw.corrupt is None and typed_ok and ex.provably_clean(raw, ["contact_id"])
+        not raw.read_errors and not _unreadable(raw) and typed_ok and ex.provably_clean(raw, ["contact_id"])
     )
     one_pass = raw.order_unique and getattr(ex, "one_pass_checks", False)
     # where the checks take one pass (DuckDB), the typed rows are stored once: a contacts file is
@@ -236,7 +239,7 @@ def normalize_events(
     required = ["contact_id", "type", "timestamp", *(["event_id"] if has_id else [])]
     clean = (
         not raw.read_errors
-        and raw.corrupt is None
+        and not _unreadable(raw)
         and ts.invalid == "FALSE"
         and ex.provably_clean(raw, required)
     )

@@ -131,6 +131,29 @@ def _without(schema: Any, names: set[str]) -> Any:
     return StructType([f for f in schema.fields if f.name not in names])
 
 
+def _is_nested(dtype: Any) -> bool:
+    return type(dtype).__name__ in ("ArrayType", "StructType", "MapType")
+
+
+def _nested_lines(df: Any, read: set[str], from_properties: set[str]) -> tuple[Any, list[tuple[str, str]]]:
+    """JSON Lines whose read key holds a list or record: Spark types the key's column as one (in
+    every line that has it); each such line is a bad row, as the embedded engine's reader finds
+    it line by line (a key holding a list in some lines and text in others is typed as text)."""
+    from pyspark.sql import functions as F
+
+    problems: list[tuple[str, str]] = []
+    for i, f in enumerate(df.schema.fields):
+        if f.name not in read or not _is_nested(f.dataType):
+            continue
+        flag = f"_nested_{i}"
+        kind = "an array" if type(f.dataType).__name__ == "ArrayType" else "an object"
+        name = f"properties.{f.name}" if f.name in from_properties else f.name
+        df = df.withColumn(flag, F.col(f"`{f.name}`").isNotNull())
+        df = df.withColumn(f.name, F.lit(None).cast("string"))
+        problems.append((flag, SparkTyping().lit(f"{name}: {kind} where one value belongs")))
+    return df, problems
+
+
 class SparkEngine(Engine):
     name = "spark"
     dialect = SparkDialect()
@@ -261,10 +284,15 @@ class SparkEngine(Engine):
             df = df.withColumn("_pos", F.monotonically_increasing_id())
             corrupt = CORRUPT if CORRUPT in df.columns else None
         shadowed = self._shadowed_properties(df, props)
-        df = self._flatten_properties(df, props)
+        raw_columns = df.columns
+        json_lines = fmt is Format.JSONL
+        df = self._flatten_properties(df, props, keep_nested=json_lines)
         if wanted is not None:
             keep = [c for c in df.columns if c in wanted or c.startswith("_")]
             df = df.select(*keep)
+        problems: list[tuple[str, str]] = []
+        if json_lines:  # a list or record per line where one value is read: that line is bad
+            df, problems = _nested_lines(df, (model_reads or set()) | props, set(props) - set(raw_columns))
         if fmt is not Format.PARQUET:
             # monotonically_increasing_id() is computed anew on every read: keep one reading
             from pyspark import StorageLevel
@@ -273,8 +301,9 @@ class SparkEngine(Engine):
             df.count()
         # positions tell rows apart: (file, row) for Parquet, a generated id otherwise
         return df, RawInput(
-            "", location, order=order, line=line, corrupt=corrupt, order_unique=True, shadowed=shadowed
-        )
+            "", location, order=order, line=line, corrupt=corrupt, order_unique=True, shadowed=shadowed,
+            row_problems=problems,
+        )  # fmt: skip
 
     def _cased_schema(self, reader: Any, location: str) -> Any:
         """The file's schema as `reader` infers it, its names in their case: Spark refuses a file
@@ -301,8 +330,9 @@ class SparkEngine(Engine):
         return sorted(p for p in props & set(df.columns) if p in kind.fieldNames())
 
     @staticmethod
-    def _flatten_properties(df: Any, props: set[str]) -> Any:
-        """Properties given as one `properties` column (an object, or JSON text) become columns."""
+    def _flatten_properties(df: Any, props: set[str], keep_nested: bool = False) -> Any:
+        """Properties given as one `properties` column (an object, or JSON text) become columns
+        (with `keep_nested`, a list or record stays one, to be reported by line)."""
         from pyspark.sql import functions as F
 
         if "properties" not in df.columns:
@@ -311,7 +341,9 @@ class SparkEngine(Engine):
         for p in sorted(props - set(df.columns)):
             if kind == "StructType":
                 if p in df.schema["properties"].dataType.fieldNames():
-                    df = df.withColumn(p, F.col("properties").getField(p).cast("string"))
+                    value = F.col("properties").getField(p)
+                    nested = _is_nested(df.schema["properties"].dataType[p].dataType)
+                    df = df.withColumn(p, value if keep_nested and nested else value.cast("string"))
             elif kind == "MapType":
                 df = df.withColumn(p, F.col("properties").getItem(p).cast("string"))
             else:
