@@ -747,3 +747,22 @@ def test_json_lines_keys_the_model_does_not_read_may_hold_objects_and_arrays(
     assert [re.sub(r"^event_id 'e1': ", "", b.reason) for b in bad] == [
         "amount: an array where one value belongs"
     ]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_a_bad_row_in_a_folder_of_parquet_parts_names_its_part(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """It was `contacts:2`, the row within its part but the folder's name: row 2 of the folder
+    is another, good row."""
+    options = engine_options(engine, request)
+    model = write_model(tmp_path, fields="employees: integer")
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    pq.write_table(pa.table({"contact_id": ["c1", "c2"], "employees": ["1", "2"]}), folder / "part-0.parquet")
+    pq.write_table(pa.table({"contact_id": ["c3", "c4"], "employees": ["3", "x"]}), folder / "part-1.parquet")
+    (tmp_path / "e.csv").write_text("event_id,contact_id,type,timestamp\n")
+    out = tmp_path / "o.jsonl"
+    result = Application().score(model, folder, tmp_path / "e.csv", AS_OF, out, engine=options)
+    bad = [(Path(b.file).relative_to(tmp_path), b.line, b.reason) for f in result.report.files for b in f.bad]
+    assert bad == [(Path("contacts/part-1.parquet"), 2, "employees: 'x' is not a whole number")]

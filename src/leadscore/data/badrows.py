@@ -7,8 +7,11 @@ rows, counts them by reason and lists the first ones with their file and line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
 
+from leadscore.data.formats import Format, detect_format, parquet_parts
 from leadscore.data.report import MAX_LISTED, BadRow, FileReport
 
 if TYPE_CHECKING:
@@ -30,6 +33,25 @@ def unreadable(raw: RawInput) -> list[tuple[str, str]]:
     return [*parse, *raw.row_problems]
 
 
+PART_SHIFT = 40  # the input position of a row of a folder of Parquet parts: part index << 40 | row
+
+
+def _parts(raw: RawInput) -> list[Path]:
+    """The part files of a folder of Parquet files, else []."""
+    if not Path(raw.source).is_dir() or detect_format(Path(raw.source)) is not Format.PARQUET:
+        return []
+    return parquet_parts(Path(raw.source))
+
+
+def _part_of(order: Any, parts: list[Path]) -> str:
+    """The part file a row's input position names: the embedded engine's part index << 40 | row,
+    or Spark's (file URI, row)."""
+    if isinstance(order, int):
+        return str(parts[order >> PART_SHIFT])
+    uri = urlparse(str(order["_file"]))
+    return unquote(uri.path) if uri.scheme == "file" else str(order["_file"])
+
+
 def collect_bad(
     ex: Executor, report: FileReport, staged: str, raw: RawInput, id_col: str, total: int | None = None
 ) -> None:
@@ -42,13 +64,17 @@ def collect_bad(
         report.bad_by_reason[b.reason.split(":")[0]] += 1
     listed = list(raw.read_errors)
     if total:
+        parts = _parts(raw)
         found = ex.rows(
-            f"SELECT _line, {id_col}, _reason FROM {staged} WHERE _reason IS NOT NULL ORDER BY _order, {id_col} LIMIT {MAX_LISTED}"
+            f"SELECT _line, {id_col}, _reason{', _order' if parts else ''} FROM {staged} "
+            f"WHERE _reason IS NOT NULL ORDER BY _order, {id_col} LIMIT {MAX_LISTED}"
         )
-        for line, ident, reason in found:
+        for line, ident, reason, *order in found:
             if line is None and ident is not None:
                 reason = f"{id_col} '{ident}': {reason}"
-            listed.append(BadRow(report.file, int(line or 0), reason))
+            # in a folder of parts, the line is the row within its part: name the part
+            file = _part_of(order[0], parts) if parts and order and order[0] is not None else report.file
+            listed.append(BadRow(file, int(line or 0), reason))
         for reason, n in ex.rows(
             f"SELECT {ex.typing.reason_head('_reason')}, count(*) FROM {staged} WHERE _reason IS NOT NULL GROUP BY 1"
         ):

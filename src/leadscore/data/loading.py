@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from leadscore.data.badrows import PART_SHIFT
 from leadscore.data.column_names import check_case_clashes, parquet_names, unread_clashes
 from leadscore.data.formats import Format, check_input, detect_format, parquet_source
 from leadscore.data.json_lines import expand_json_column, read_jsonl
@@ -207,7 +208,7 @@ def stage_file(
         position = (
             "file_row_number"
             if path.is_file()
-            else f"CAST(file_index * {1 << 40} + file_row_number AS BIGINT)"
+            else f"CAST(file_index * {1 << PART_SHIFT} + file_row_number AS BIGINT)"
         )
         run(
             con,
