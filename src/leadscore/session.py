@@ -20,6 +20,7 @@ from leadscore.output.columns import layout
 from leadscore.output.writers import output_format
 from leadscore.records import Contact, Event
 from leadscore.sql.query import (
+    DEFAULT_RELATIONS,
     EVENT_COUNT,
     Relations,
     build_event_rules_query,
@@ -286,6 +287,10 @@ class Session:
                 assert events_file is not None
                 events_file.duplicates = int(dropped)
         else:
+            events_file = next((f for f in self.report.files if f.kind == "events"), None)
+            if events_file is not None:  # D106: types that differ from the model's by case or spaces
+                sample = type_sample(eng.executor, DEFAULT_RELATIONS.events)
+                events_file.near_types = near_types(sample, self.compiled.event_types)
             sql = self.score_sql(as_of, rules)
             # the events of contacts not in the contacts first, then the rules' filter on those
             # few only (not a second pass of the filter over every event)

@@ -766,3 +766,22 @@ def test_a_bad_row_in_a_folder_of_parquet_parts_names_its_part(
     result = Application().score(model, folder, tmp_path / "e.csv", AS_OF, out, engine=options)
     bad = [(Path(b.file).relative_to(tmp_path), b.line, b.reason) for f in result.report.files for b in f.bad]
     assert bad == [(Path("contacts/part-1.parquet"), 2, "employees: 'x' is not a whole number")]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_event_types_alike_but_for_case_are_named_on_every_engine(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """PostgreSQL never gave D106: events of type `Purchase` were ignored without a word."""
+    options = engine_options(engine, request)
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\n")
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount\n"
+        "e1,c1,Purchase,2025-12-01T00:00:00Z,5\ne2,c1,purchase ,2025-12-01T00:00:00Z,5\n"
+    )
+    result = Application().score(
+        model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, tmp_path / "o.jsonl", engine=options
+    )
+    events = next(f for f in result.report.files if f.kind == "events")
+    assert sorted(events.near_types) == [("Purchase", "purchase", 1), ("purchase ", "purchase", 1)]
