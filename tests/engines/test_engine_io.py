@@ -772,7 +772,7 @@ def test_a_bad_row_in_a_folder_of_parquet_parts_names_its_part(
 def test_event_types_alike_but_for_case_are_named_on_every_engine(
     tmp_path: Path, engine: str, request: pytest.FixtureRequest
 ) -> None:
-    """PostgreSQL never gave D106: events of type `Purchase` were ignored without a word."""
+    """PostgreSQL and Spark never gave D106: events of type `Purchase` were ignored without a word."""
     options = engine_options(engine, request)
     model = write_model(tmp_path)
     (tmp_path / "c.csv").write_text("contact_id\nc1\n")
