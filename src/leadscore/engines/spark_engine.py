@@ -8,6 +8,7 @@ numbers, so those rows are reported by their id.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,38 @@ def _without(schema: Any, names: set[str]) -> Any:
     from pyspark.sql.types import StructType
 
     return StructType([f for f in schema.fields if f.name not in names])
+
+
+def _repeated_key(path: Path, message: str) -> LeadscoreError:
+    """D004 for JSON Lines with a key given twice in one line: Spark's reader refuses the file
+    whole (the embedded engine reports such a line when the key is read, else keeps the last)."""
+    key = re.search(r"column `([^`]*)`", message)
+    named = f"'{key.group(1)}' " if key else ""
+    return LeadscoreError.simple(
+        "D004",
+        f"{path}: a line gives the key {named}twice; Spark cannot read such a JSON Lines file",
+        "remove the repeated key from those lines, or score the file with the embedded engine "
+        "(--engine duckdb), which skips such a line when the key is read",
+    )
+
+
+def _undecodable_rows(df: Any) -> tuple[Any, list[tuple[str, str]]]:
+    """CSV rows that are not UTF-8: Spark decodes a byte it cannot read as U+FFFD (the embedded
+    engine reports the row, naming the byte); a row with U+FFFD in a cell it keeps is bad."""
+    from pyspark.sql import functions as F
+
+    cells = [
+        F.coalesce(F.col(f"`{f.name}`"), F.lit("")) for f in df.schema.fields if not f.name.startswith("_")
+    ]
+    if not cells:
+        return df, []
+    df = df.withColumn("_not_utf8", F.instr(F.concat_ws("", *cells), "\ufffd") > 0)
+    return df, [
+        (
+            "_not_utf8",
+            SparkTyping().lit("not UTF-8 text (a byte Spark could not decode); save the file as UTF-8"),
+        )
+    ]
 
 
 def _is_nested(dtype: Any) -> bool:
@@ -274,7 +307,12 @@ class SparkEngine(Engine):
             except AnalysisException as exc:  # keys alike but for case: Spark refuses the file
                 if "COLUMN_ALREADY_EXISTS" not in str(exc):
                     raise
-                cased = self._cased_schema(reader.format("json"), location)
+                try:
+                    cased = self._cased_schema(reader.format("json"), location)
+                except AnalysisException as again:  # a key given twice in one line, letter for letter
+                    if "COLUMN_ALREADY_EXISTS" not in str(again):
+                        raise
+                    raise _repeated_key(path, str(again)) from None
                 check_case_clashes(path, cased.names, model_reads)
                 # a pair the model does not read is left out, as on the embedded engine
                 unread = set(unread_clashes(cased.names, model_reads))
@@ -283,16 +321,18 @@ class SparkEngine(Engine):
                 df = df.withColumn(col, F.lit(None).cast("string"))
             df = df.withColumn("_pos", F.monotonically_increasing_id())
             corrupt = CORRUPT if CORRUPT in df.columns else None
-        shadowed = self._shadowed_properties(df, props)
-        raw_columns = df.columns
         json_lines = fmt is Format.JSONL
-        df = self._flatten_properties(df, props, keep_nested=json_lines)
+        shadowed = self._shadowed_properties(df, props, json_lines)
+        raw_columns = df.columns
+        df = self._flatten_properties(df, props, json_lines=json_lines)
         if wanted is not None:
             keep = [c for c in df.columns if c in wanted or c.startswith("_")]
             df = df.select(*keep)
         problems: list[tuple[str, str]] = []
         if json_lines:  # a list or record per line where one value is read: that line is bad
             df, problems = _nested_lines(df, (model_reads or set()) | props, set(props) - set(raw_columns))
+        if fmt is Format.CSV:
+            df, problems = _undecodable_rows(df)
         if fmt is not Format.PARQUET:
             # monotonically_increasing_id() is computed anew on every read: keep one reading
             from pyspark import StorageLevel
@@ -318,32 +358,53 @@ class SparkEngine(Engine):
             self.spark.conf.set(key, before)
 
     @staticmethod
-    def _shadowed_properties(df: Any, props: set[str]) -> list[str]:
+    def _shadowed_properties(df: Any, props: set[str], json_lines: bool = False) -> list[str]:
         """Properties the model reads that are columns and also keys of a struct `properties`
-        (the column is read). A `properties` of JSON text or a map is not searched here: that
+        (the column is read); from JSON Lines, only where one line gives both (a line with one
+        of them reads it). A `properties` of JSON text or a map is not searched here: that
         would take a pass over the data."""
+        from pyspark.sql import functions as F
+
         if "properties" not in df.columns:
             return []
         kind = df.schema["properties"].dataType
         if type(kind).__name__ != "StructType":
             return []
-        return sorted(p for p in props & set(df.columns) if p in kind.fieldNames())
+        both = sorted(p for p in props & set(df.columns) if p in kind.fieldNames())
+        if json_lines:
+            given = F.col("properties").getField
+            both = [
+                p
+                for p in both
+                if df.filter(F.col(f"`{p}`").isNotNull() & given(p).isNotNull()).limit(1).count()
+            ]
+        return both
 
     @staticmethod
-    def _flatten_properties(df: Any, props: set[str], keep_nested: bool = False) -> Any:
-        """Properties given as one `properties` column (an object, or JSON text) become columns
-        (with `keep_nested`, a list or record stays one, to be reported by line)."""
+    def _flatten_properties(df: Any, props: set[str], json_lines: bool = False) -> Any:
+        """Properties given as one `properties` column (an object, or JSON text) become columns.
+
+        From JSON Lines (`json_lines`), a list or record stays one, to be reported by line; and a
+        key given at the top level of some lines only is read from `properties` on the others (a
+        line's own top-level key wins, as on the embedded engine; Spark gives a line without the
+        key a NULL in its column, so a top-level `null` does not hide `properties` here)."""
         from pyspark.sql import functions as F
 
         if "properties" not in df.columns:
             return df
         kind = type(df.schema["properties"].dataType).__name__
+        if json_lines and kind == "StructType":
+            fields = df.schema["properties"].dataType.fieldNames()
+            for p in sorted(props & set(df.columns) & set(fields)):
+                value = F.col("properties").getField(p)
+                if not _is_nested(df.schema["properties"].dataType[p].dataType):
+                    df = df.withColumn(p, F.coalesce(F.col(f"`{p}`").cast("string"), value.cast("string")))
         for p in sorted(props - set(df.columns)):
             if kind == "StructType":
                 if p in df.schema["properties"].dataType.fieldNames():
                     value = F.col("properties").getField(p)
                     nested = _is_nested(df.schema["properties"].dataType[p].dataType)
-                    df = df.withColumn(p, value if keep_nested and nested else value.cast("string"))
+                    df = df.withColumn(p, value if json_lines and nested else value.cast("string"))
             elif kind == "MapType":
                 df = df.withColumn(p, F.col("properties").getItem(p).cast("string"))
             else:

@@ -1,0 +1,250 @@
+"""Reading input files alike on every engine: names alike but for case, nanosecond timestamps,
+JSON Lines values that are lists or records, folders of Parquet parts, event types alike but for
+case, keys given twice, bytes that are not UTF-8. Each test runs on the embedded engine, a real
+PostgreSQL and a local Spark session (skipped when absent, failing under CI)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from leadscore.app import Application, EngineOptions
+from leadscore.diagnostics import LeadscoreError
+from tests.engines.test_engine_io import AS_OF, engagement_model, engine_options, rows_of, write_model
+
+
+@pytest.fixture(params=["duckdb", "postgres", "spark"])
+def options(request: pytest.FixtureRequest) -> EngineOptions:
+    """Each engine in turn, its server or session started first."""
+    return engine_options(request.param, request)
+
+
+def _text_file(path: Path, header: list[str], rows: list[list[str | None]]) -> Path:
+    """A file in the format of `path`'s suffix (csv, jsonl or parquet), all columns text."""
+    if path.suffix == ".csv":
+        lines = [",".join(header), *(",".join(v or "" for v in r) for r in rows)]
+        path.write_text("\n".join(lines) + "\n")
+    elif path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(dict(zip(header, r, strict=True))) + "\n" for r in rows))
+    else:
+        columns = {h: [r[i] for r in rows] for i, h in enumerate(header)}
+        pq.write_table(pa.table(columns), path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_case_pair_the_model_does_not_read_is_left_out_of_the_contacts(
+    tmp_path: Path, fmt: str, options: EngineOptions
+) -> None:
+    """`Note`/`note` refused the file (D004), which is for columns the model reads; Spark
+    refused such a pair in JSON Lines and Parquet files even then."""
+    model = write_model(tmp_path, fields="country: string")
+    contacts = _text_file(
+        tmp_path / f"c.{fmt}",
+        ["contact_id", "Note", "country", "note"],
+        [["c1", "a", "PL", "b"], ["c2", None, "NO", None]],
+    )
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount\ne1,c1,purchase,2025-12-01T00:00:00Z,5\n"
+    )
+    out = tmp_path / "o.jsonl"
+    Application().score(model, contacts, tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 0}
+    contacts.unlink()
+    contacts = _text_file(tmp_path / f"c2.{fmt}", ["contact_id", "Country", "country"], [["c1", "a", "PL"]])
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, contacts, tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert [d.code for d in info.value.diagnostics] == ["D004"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_case_pair_the_model_does_not_read_is_left_out_of_the_events(
+    tmp_path: Path, fmt: str, options: EngineOptions
+) -> None:
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\n")
+    header = ["event_id", "contact_id", "Note", "type", "timestamp", "amount", "note"]
+    rows: list[list[str | None]] = [
+        ["e1", "c1", "a", "purchase", "2025-12-01T00:00:00Z", "5", "b"],
+        ["e2", "c2", None, "purchase", "2025-12-01T00:00:00Z", "500", None],
+    ]
+    events = _text_file(tmp_path / f"e.{fmt}", header, rows)
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.csv", events, AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 11}
+    events = _text_file(
+        tmp_path / f"e2.{fmt}", [*header[:5], "Amount", "amount"], [[*r[:5], "1", "5"] for r in rows]
+    )
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, tmp_path / "c.csv", events, AS_OF, out, engine=options)
+    assert [d.code for d in info.value.diagnostics] == ["D004"]
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Europe/Warsaw", None])
+def test_nanosecond_parquet_timestamps_are_read_to_the_microsecond_below(
+    tmp_path: Path, tz: str | None, options: EngineOptions
+) -> None:
+    """pandas writes a `datetime64[ns, UTC]` column as TIMESTAMP(NANOS) with a time zone: the
+    embedded engine and PostgreSQL stopped with a Python traceback (no epoch_us of it)."""
+    model = write_model(tmp_path, engagement_model("ns", "{id: p, event: purchase, points: 1}"))
+    pq.write_table(pa.table({"contact_id": ["c1", "c2", "c3"]}), tmp_path / "c.parquet")
+    at = AS_OF * 1000  # nanoseconds
+    stamps = {
+        "c1": at - 86_400_000_000_000,
+        "c2": at + 500,
+        "c3": at + 1000,
+    }  # a day before, T + ½ µs, T + 1 µs
+    pq.write_table(
+        pa.table({
+            "event_id": ["e1", "e2", "e3"],
+            "contact_id": list(stamps),
+            "type": ["purchase"] * 3,
+            "timestamp": pa.array(list(stamps.values()), pa.timestamp("ns", tz=tz)),
+        }),
+        tmp_path / "e.parquet",
+    )  # fmt: skip
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.parquet", tmp_path / "e.parquet", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 1, "c2": 1, "c3": 0}
+
+
+def test_json_lines_keys_the_model_does_not_read_may_hold_objects_and_arrays(
+    tmp_path: Path, options: EngineOptions
+) -> None:
+    """A CRM export's `address` object or `tags` list made the whole contact a bad row (D101),
+    although the model never reads them. A property the rules read that holds an array inside
+    `properties` was matched as its JSON text, without a word; it is a bad row, as at the top.
+    (Spark types a key by all lines: one holding a list in some lines and text in others is
+    text there, documented.)"""
+    model = write_model(tmp_path, fields="country: string")
+    (tmp_path / "c.jsonl").write_text(
+        '{"contact_id": "c1", "country": "PL", "address": {"city": "Kraków"}, "tags": ["vip", "emea"]}\n'
+        '{"contact_id": "c2", "country": "NO", "tags": []}\n'
+    )
+    (tmp_path / "e.jsonl").write_text(
+        '{"event_id": "e1", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "properties": {"context": {"ip": "10.0.0.1"}}}\n'
+        '{"event_id": "e3", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z"}\n'
+        '{"event_id": "e2", "contact_id": "c2", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "properties": {"amount": ["500"]}}\n'
+    )
+    out = tmp_path / "o.jsonl"
+    result = Application().score(
+        model, tmp_path / "c.jsonl", tmp_path / "e.jsonl", AS_OF, out, engine=options
+    )
+    assert set(rows_of(out)) == {("c1", "main"), ("c2", "main")}
+    bad = [b for f in result.report.files for b in f.bad]
+    # Spark's JSON reader knows no line: it names the row by its id
+    assert [(Path(b.file).name, re.sub(r"^event_id 'e2': ", "", b.reason)) for b in bad] == [
+        ("e.jsonl", "properties.amount: an array where one value belongs")
+    ]
+    (tmp_path / "e2.jsonl").write_text(
+        '{"event_id": "e1", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "amount": ["5"]}\n'
+    )
+    result = Application().score(
+        model, tmp_path / "c.jsonl", tmp_path / "e2.jsonl", AS_OF, out, engine=options
+    )
+    bad = [b for f in result.report.files for b in f.bad]
+    assert [re.sub(r"^event_id 'e1': ", "", b.reason) for b in bad] == [
+        "amount: an array where one value belongs"
+    ]
+
+
+def test_a_bad_row_in_a_folder_of_parquet_parts_names_its_part(
+    tmp_path: Path, options: EngineOptions
+) -> None:
+    """It was `contacts:2`, the row within its part but the folder's name: row 2 of the folder
+    is another, good row."""
+    model = write_model(tmp_path, fields="employees: integer")
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    pq.write_table(pa.table({"contact_id": ["c1", "c2"], "employees": ["1", "2"]}), folder / "part-0.parquet")
+    pq.write_table(pa.table({"contact_id": ["c3", "c4"], "employees": ["3", "x"]}), folder / "part-1.parquet")
+    (tmp_path / "e.csv").write_text("event_id,contact_id,type,timestamp\n")
+    out = tmp_path / "o.jsonl"
+    result = Application().score(model, folder, tmp_path / "e.csv", AS_OF, out, engine=options)
+    bad = [(Path(b.file).relative_to(tmp_path), b.line, b.reason) for f in result.report.files for b in f.bad]
+    assert bad == [(Path("contacts/part-1.parquet"), 2, "employees: 'x' is not a whole number")]
+
+
+def test_event_types_alike_but_for_case_are_named_on_every_engine(
+    tmp_path: Path, options: EngineOptions
+) -> None:
+    """PostgreSQL and Spark never gave D106: events of type `Purchase` were ignored without a word."""
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\n")
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount\n"
+        "e1,c1,Purchase,2025-12-01T00:00:00Z,5\ne2,c1,purchase ,2025-12-01T00:00:00Z,5\n"
+    )
+    result = Application().score(
+        model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, tmp_path / "o.jsonl", engine=options
+    )
+    events = next(f for f in result.report.files if f.kind == "events")
+    assert sorted(events.near_types) == [("Purchase", "purchase", 1), ("purchase ", "purchase", 1)]
+
+
+def test_a_property_at_the_top_of_some_lines_is_read_from_properties_on_the_others(
+    tmp_path: Path, options: EngineOptions
+) -> None:
+    """Spark read `amount` from the column alone once any line had it at the top level, so
+    line e2's `properties.amount` (200) was lost."""
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\n")
+    (tmp_path / "e.jsonl").write_text(
+        '{"event_id": "e1", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z", "amount": "50"}\n'
+        '{"event_id": "e2", "contact_id": "c2", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "properties": {"amount": "200"}}\n'
+    )
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.csv", tmp_path / "e.jsonl", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 11}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_a_key_given_twice_in_a_json_line(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """Spark stopped with a Python traceback (COLUMN_ALREADY_EXISTS) even for a key no rule reads;
+    it cannot read such a file, and now says so (D004). The embedded engine keeps the last."""
+    options = engine_options(engine, request)
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\n")
+    (tmp_path / "e.jsonl").write_text(
+        '{"event_id": "e1", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "amount": "5", "note": "a", "note": "b"}\n'
+    )
+    out = tmp_path / "o.jsonl"
+    if engine == "duckdb":
+        Application().score(model, tmp_path / "c.csv", tmp_path / "e.jsonl", AS_OF, out, engine=options)
+        assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10}
+        return
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, tmp_path / "c.csv", tmp_path / "e.jsonl", AS_OF, out, engine=options)
+    assert [(d.code, d.message) for d in info.value.diagnostics] == [
+        (
+            "D004",
+            f"{tmp_path / 'e.jsonl'}: a line gives the key 'note' twice; Spark cannot read such a JSON Lines file",
+        )
+    ]
+
+
+def test_a_csv_row_that_is_not_utf8_is_a_bad_row_on_every_engine(
+    tmp_path: Path, options: EngineOptions
+) -> None:
+    """Spark read `caf\\xe9` as `caf\\ufffd` and scored the row, without a word."""
+    model = write_model(tmp_path, fields="city: string")
+    (tmp_path / "c.csv").write_bytes(b"contact_id,city\nk1,Oslo\nk2,caf\xe9\n")
+    (tmp_path / "e.csv").write_text("event_id,contact_id,type,timestamp\n")
+    out = tmp_path / "o.jsonl"
+    result = Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert [k[0] for k in rows_of(out)] == ["k1"]
+    bad = [b.reason for f in result.report.files for b in f.bad]
+    assert len(bad) == 1
+    assert re.sub(r"^contact_id 'k2': ", "", bad[0]).startswith("not UTF-8 text (")
