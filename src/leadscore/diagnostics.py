@@ -95,8 +95,16 @@ class LeadscoreError(Exception):
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
     @classmethod
-    def simple(cls, code: str, message: str, hint: str | None = None, exit_code: int = 2) -> LeadscoreError:
-        return cls([Diagnostic(code, message, hint=hint)], exit_code=exit_code)
+    def simple(
+        cls,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        exit_code: int = 2,
+        where: Location | None = None,
+    ) -> LeadscoreError:
+        """One error; `where` places it (a whole file: `Location(path)`), so the JSON shape has its file."""
+        return cls([Diagnostic(code, message, where, hint=hint)], exit_code=exit_code)
 
     def to_json(self) -> dict[str, Any]:
         errors = [d for d in self.diagnostics if d.severity is Severity.ERROR]

@@ -41,7 +41,9 @@ def test_a_damaged_data_page_is_a_user_error(tmp_path: Path) -> None:
         Application().score(MODEL, bad, None, parse_instant("2026-01-01"), tmp_path / "o.csv")
     d = info.value.diagnostics[0]
     assert d.code == "D008"
-    assert "damaged.parquet cannot be read: a data page is damaged" in d.message
+    assert d.message.startswith("cannot be read: a data page is damaged")
+    assert d.location is not None  # the file is in the JSON shape's `file`, not only in the text
+    assert Path(d.location.file).name == "damaged.parquet"
     assert not (tmp_path / "o.csv").exists()
 
 

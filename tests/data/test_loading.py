@@ -493,7 +493,8 @@ def test_a_file_that_cannot_be_read_is_a_user_error(
     d = info.value.diagnostics[0]
     assert d.code == "D008"
     assert says in d.message
-    assert name in d.message
+    assert d.location is not None  # the file is the diagnostic's `file` (it was only in the text)
+    assert Path(d.location.file).name == name
     assert d.hint
 
 
@@ -762,3 +763,24 @@ def test_a_header_only_csv_still_says_which_columns_it_lacks(tmp_path: Path) -> 
     _, report = load(tmp_path, CONTACTS, '{"event_id": "e1", "event_id": "e2"}\n', ename="e.jsonl")
     on_events = [d for d in report.diagnostics() if d.location and d.location.file.endswith("e.jsonl")]
     assert [d.code for d in on_events] == ["D101"]
+
+
+def test_a_required_or_read_column_in_other_letter_case_is_named(tmp_path: Path) -> None:
+    """`Contact_ID` got "the contacts have no contact_id column" and nothing more; the events'
+    id, type and timestamp in other case likewise; an event property (`URL`) got "check the
+    spelling", where a contact field already got "the file has 'Country'"."""
+    with pytest.raises(LeadscoreError) as info:
+        _load_bytes(tmp_path, "c.csv", b"Contact_ID,country\nc1,PL\n")
+    assert info.value.diagnostics[0].hint == (
+        "the file has 'Contact_ID': names must match in letter case too; rename it contact_id"
+    )
+    with pytest.raises(LeadscoreError) as info:
+        _load_bytes(tmp_path, "c.csv", b"contact_id\nc1\n", "e.csv", b"event_id,Contact_Id,Type,timestamp\n")
+    d = info.value.diagnostics[0]
+    assert (d.code, d.message) == ("D006", "the events have no contact_id, type column")
+    assert d.hint == (
+        "the file has 'Contact_Id', 'Type': names must match in letter case too; rename them contact_id, type"
+    )
+    events = b"event_id,contact_id,type,timestamp,URL\ne1,c1,x,2025-01-01,https://a\n"
+    _, report = _load_bytes(tmp_path, "c.csv", b"contact_id\nc1\n", "e.csv", events)
+    assert next(f for f in report.files if f.kind == "events").alike_columns == {"url": "URL"}

@@ -227,10 +227,11 @@ def test_a_key_given_twice_in_a_json_line(
         return
     with pytest.raises(LeadscoreError) as info:
         Application().score(model, tmp_path / "c.csv", tmp_path / "e.jsonl", AS_OF, out, engine=options)
-    assert [(d.code, d.message) for d in info.value.diagnostics] == [
+    assert [(d.code, str(d.location), d.message) for d in info.value.diagnostics] == [
         (
             "D004",
-            f"{tmp_path / 'e.jsonl'}: a line gives the key 'note' twice; Spark cannot read such a JSON Lines file",
+            str(tmp_path / "e.jsonl"),
+            "a line gives the key 'note' twice; Spark cannot read such a JSON Lines file",
         )
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from leadscore.data.formats import parquet_parts
-from leadscore.diagnostics import LeadscoreError
+from leadscore.diagnostics import LeadscoreError, Location
 
 
 def check_case_clashes(path: Path, names: list[str], wanted: set[str] | None) -> None:
@@ -16,8 +16,9 @@ def check_case_clashes(path: Path, names: list[str], wanted: set[str] | None) ->
     if clashes:
         raise LeadscoreError.simple(
             "D004",
-            f"{path}: column names differ only in letter case: {', '.join(clashes)}",
+            f"column names differ only in letter case: {', '.join(clashes)}",
             "rename one of each pair; the engines compare column names without case",
+            where=Location(str(path)),
         )
 
 

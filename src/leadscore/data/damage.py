@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from leadscore.data.formats import parquet_parts
-from leadscore.diagnostics import INTERRUPTED, LeadscoreError
+from leadscore.diagnostics import INTERRUPTED, LeadscoreError, Location
 
 
 def damaged_parquet(paths: list[Path | None]) -> LeadscoreError | None:
@@ -29,8 +29,9 @@ def damaged_parquet(paths: list[Path | None]) -> LeadscoreError | None:
             except Exception as exc:  # pyarrow raises several kinds for damaged pages
                 return LeadscoreError.simple(
                     "D008",
-                    f"{part} cannot be read: a data page is damaged ({str(exc).splitlines()[0]})",
+                    f"cannot be read: a data page is damaged ({str(exc).splitlines()[0]})",
                     "export the file again; nothing was scored",
+                    where=Location(str(part)),
                 )
     return None
 

@@ -29,7 +29,7 @@ from leadscore.data.normalize import (
 from leadscore.data.report import BadRow, FileReport, LoadReport
 from leadscore.data.sqltyping import Typing, duckdb_category
 from leadscore.data.text_readers import LINE, PROPERTIES, read_csv
-from leadscore.diagnostics import LeadscoreError
+from leadscore.diagnostics import LeadscoreError, Location
 
 Step = Callable[[str], None]
 EVENT_FILE_COLUMNS = {"event_id", "contact_id", "type", "timestamp"}
@@ -147,8 +147,9 @@ def _parquet_columns(con: Any, rel: str, path: Path) -> dict[str, str]:
         reason = str(exc).split("\n")[0].split("Error: ", 1)[-1]
         raise LeadscoreError.simple(
             "D008",
-            f"{path} cannot be read as Parquet: {reason}",
+            f"cannot be read as Parquet: {reason}",
             "check that it is a whole Parquet file (export it again), or name a CSV file .csv",
+            where=Location(str(path)),
         ) from None
 
 
@@ -162,9 +163,10 @@ def stage_file(
     need_props: set[str],
     required: set[str],
     reads: set[str] | None = None,
-) -> tuple[list[BadRow], set[str]]:
+) -> tuple[list[BadRow], set[str], list[str]]:
     """Expose a raw file as the relation `name` with a `_line` column; return the rows it could not
-    read, and the properties given both as a column and inside `properties` (the column is read).
+    read, the properties given both as a column and inside `properties` (the column is read), and
+    the names of every column of a text file (its relation holds only those read).
     `source` is read_parquet's source for a Parquet input (see formats.parquet_source). `reads`:
     the columns the model reads, when not all of `wanted` (contacts: every column is kept)."""
     reads = wanted if reads is None else reads
@@ -187,7 +189,7 @@ def stage_file(
             ).to_arrow_table()
             expanded = expand_json_column(table, need_props, path)
             con.register(name, expanded.table)
-            return expanded.bad, expanded.shadowed
+            return expanded.bad, expanded.shadowed, []
         extra = ""
         shadowed: set[str] = set()
         kind = types.get(PROPERTIES, "")
@@ -215,7 +217,7 @@ def stage_file(
             f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (file_row_number){_nanos_as_utc(types)}, "
             f"file_row_number + 1 AS {LINE}, {position} AS {ORDER}{extra} FROM {rel}",
         )
-        return bad, shadowed
+        return bad, shadowed, []
     text = (
         read_csv(path, wanted | {PROPERTIES} if wanted else None)
         if fmt is Format.CSV
@@ -239,7 +241,7 @@ def stage_file(
         bad += expanded.bad
         shadowed |= expanded.shadowed
     con.register(name, table)
-    return bad, shadowed & need_props
+    return bad, shadowed & need_props, text.names
 
 
 ORDER = "_pos"
@@ -266,7 +268,7 @@ def stage_input(
     check_input(path, option)
     fmt = detect_format(path)
     source = parquet_source(path) if fmt is Format.PARQUET else None  # a folder's parts, listed once
-    bad, shadowed = stage_file(con, path, fmt, source, name, wanted, need_props, required, reads)
+    bad, shadowed, names = stage_file(con, path, fmt, source, name, wanted, need_props, required, reads)
     return RawInput(
         name,
         str(path),
@@ -276,6 +278,7 @@ def stage_input(
         shadowed=sorted(shadowed),
         order_unique=True,
         parquet=source,
+        file_columns=names,
     )
 
 

@@ -83,6 +83,9 @@ class RawInput:
     # (SQL condition, reason as SQL text) of rows the reader read but that hold a list or record
     # where the model reads one value (Spark's JSON reader gives such a column one nested type)
     row_problems: list[tuple[str, str]] = field(default_factory=list)
+    # every column of the file, also those not read (a text file's relation holds only the read
+    # ones): to name a column that differs from a missing one only in letter case
+    file_columns: list[str] = field(default_factory=list)
 
 
 NESTED = ("struct", "nested")  # categories of columns that hold records or lists, not one value
@@ -110,14 +113,24 @@ def _keep(ex: Executor) -> Any:
     return ex.materialize if getattr(ex, "store_canonical", False) else ex.stage
 
 
+def _alike_hint(missing: list[str], columns: list[str]) -> str | None:
+    """`the file has 'Contact_ID'`: columns that are the missing ones but for letter case."""
+    alike = {m: c for m in missing for c in columns if c.casefold() == m.casefold() and c != m}
+    if not alike:
+        return None
+    named = ", ".join(f"'{c}'" for c in alike.values())
+    return f"the file has {named}: names must match in letter case too; rename {'them' if len(alike) > 1 else 'it'} {', '.join(alike)}"
+
+
 def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str = "contacts") -> FileReport:
     t = ex.typing
     report = FileReport(raw.source, "contacts")
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
     if "contact_id" not in cols:
+        hint = _alike_hint(["contact_id"], [*cols, *raw.file_columns])
         raise LeadscoreError(
             [Diagnostic("D005", "the contacts have no contact_id column", Location(raw.source, 1),
-                        "every contacts file or table needs a contact_id column; rename the id column of your export")]
+                        hint or "every contacts file or table needs a contact_id column; rename the id column of your export")]
         )  # fmt: skip
     refuse_nested(raw, cols, ["contact_id", *spec.fields])
     plain = ex.never_empty(raw, [c for c, k in cols.items() if k == "text"])
@@ -130,7 +143,7 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
             select.append(f"{typed.expr} AS {t.q(name)}")
             checks.append((typed.invalid, typed.reason))
         else:
-            report.missing(name, cols)
+            report.missing(name, [*cols, *raw.file_columns])
             select.append(f"CAST(NULL AS {t.sql_types[kind]}) AS {t.q(name)}")
     # a column named like a field but in other letter case ('tier' for the field 'Tier') is not
     # that field (the field is missing), and is left out so the engine cannot take one for the other
@@ -228,9 +241,10 @@ def normalize_events(
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
     missing = [c for c in ("contact_id", "type", "timestamp") if c not in cols]
     if missing:
+        hint = _alike_hint(missing, [*cols, *raw.file_columns])
         raise LeadscoreError(
             [Diagnostic("D006", f"the events have no {', '.join(missing)} column", Location(raw.source, 1),
-                        "events have contact_id, type and timestamp columns (event_id recommended)")]
+                        hint or "events have contact_id, type and timestamp columns (event_id recommended)")]
         )  # fmt: skip
     refuse_nested(raw, cols, [*EVENT_COLUMNS, *properties])
     ts = t.instant("timestamp", cols["timestamp"])
@@ -268,7 +282,7 @@ def normalize_events(
             props.append(f"{t.text_value(p, cols[p], p in plain)} AS {t.q(p)}")
         else:
             if p != "is_bot":
-                report.missing(p, cols)
+                report.missing(p, [*cols, *raw.file_columns])
             props.append(f"CAST(NULL AS {t.sql_types['text']}) AS {t.q(p)}")
     line = raw.line or "CAST(NULL AS BIGINT)"
     order = _order_sql(raw, ts.expr)

@@ -23,7 +23,7 @@ from typing import IO, Any
 import pyarrow as pa
 
 from leadscore.data.report import BadRow
-from leadscore.diagnostics import LeadscoreError
+from leadscore.diagnostics import LeadscoreError, Location
 
 LINE = "_line"
 PROPERTIES = "properties"
@@ -63,7 +63,7 @@ def _open_binary(path: Path) -> Any:
 
 
 def unreadable(path: Path, why: str, hint: str) -> LeadscoreError:
-    return LeadscoreError.simple("D008", f"{path} cannot be read: {why}", hint)
+    return LeadscoreError.simple("D008", f"cannot be read: {why}", hint, where=Location(str(path)))
 
 
 _DAMAGED = "the file is damaged or truncated: export it again, or decompress it to see how much is left"
@@ -140,7 +140,10 @@ def csv_header(path: Path, delimiter: str) -> list[str]:
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise LeadscoreError.simple(
-            "D004", f"{path}: the header repeats column(s) {', '.join(sorted(dupes))}"
+            "D004",
+            f"the header repeats column(s) {', '.join(sorted(dupes))}",
+            "rename one of each repeated column (or leave it out of the export): a header names each column once",
+            where=Location(str(path), 1),
         )
     return names
 

@@ -27,7 +27,7 @@ from leadscore.data.normalize import (
 from leadscore.data.report import LoadReport
 from leadscore.data.sqltyping import SparkTyping, Typing
 from leadscore.data.text_readers import csv_header, sniff_delimiter
-from leadscore.diagnostics import LeadscoreError
+from leadscore.diagnostics import LeadscoreError, Location
 from leadscore.engines.base import Engine, Step
 from leadscore.sql.dialects import SparkDialect
 
@@ -139,9 +139,10 @@ def _repeated_key(path: Path, message: str) -> LeadscoreError:
     named = f"'{key.group(1)}' " if key else ""
     return LeadscoreError.simple(
         "D004",
-        f"{path}: a line gives the key {named}twice; Spark cannot read such a JSON Lines file",
+        f"a line gives the key {named}twice; Spark cannot read such a JSON Lines file",
         "remove the repeated key from those lines, or score the file with the embedded engine "
         "(--engine duckdb), which skips such a line when the key is read",
+        where=Location(str(path)),
     )
 
 
