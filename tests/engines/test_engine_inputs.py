@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from leadscore.app import Application, EngineOptions
+from leadscore.app import Application, EngineOptions, Inputs
 from leadscore.diagnostics import LeadscoreError
 from tests.engines.test_engine_io import AS_OF, engagement_model, engine_options, rows_of, write_model
 
@@ -249,3 +249,46 @@ def test_a_csv_row_that_is_not_utf8_is_a_bad_row_on_every_engine(
     bad = [b.reason for f in result.report.files for b in f.bad]
     assert len(bad) == 1
     assert re.sub(r"^contact_id 'k2': ", "", bad[0]).startswith("not UTF-8 text (")
+
+
+@pytest.mark.parametrize("filler", [0, 5, 60])
+def test_a_contact_id_repeated_in_a_table_keeps_the_same_row_whatever_the_storage(
+    tmp_path: Path, filler: int, pg_dsn: str
+) -> None:
+    """A table has no input order: which of two rows of c1 counted depended on how many other
+    rows the table held, and D103 said "the first in the file counts". The row whose fields sort
+    first counts now (DE before PL), and the warning says so."""
+    import psycopg
+
+    model = write_model(
+        tmp_path, engagement_model("t", "{id: p, event: purchase, points: 1}"), fields="country: string"
+    )
+    model.write_text(
+        model.read_text().replace(
+            "      engagement:", "      fit:\n        categories:\n          c:\n            rules:\n"
+            "              - {id: pl, when: {field: country, eq: PL}, points: 10}\n      engagement:"
+        )
+    )  # fmt: skip
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS dup_contacts")
+        conn.execute("CREATE TABLE dup_contacts (contact_id text, country text)")
+        conn.execute("INSERT INTO dup_contacts VALUES ('c1', 'PL')")
+        for i in range(filler):
+            conn.execute("INSERT INTO dup_contacts VALUES (%s, 'NO')", [f"f{i}"])
+        conn.execute("INSERT INTO dup_contacts VALUES ('c1', 'DE')")
+    try:
+        out = tmp_path / "o.jsonl"
+        result = Application().score(
+            model, None, None, AS_OF, out,
+            engine=EngineOptions("postgres", pg_dsn), tables=Inputs(contacts_table="dup_contacts"),
+        )  # fmt: skip
+        assert rows_of(out)[("c1", "main")]["points"] == 0
+        d103 = [d.message for d in result.report.diagnostics() if d.code == "D103"]
+        rule = "a table has no input order: the row whose fields sort first counts"
+        assert sorted(d103) == [
+            f"1 rows repeat a contact_id seen earlier; {rule}",
+            f"contact_id 'c1' already given earlier; {rule}",
+        ]
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS dup_contacts")

@@ -21,6 +21,12 @@ from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
 
 EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp")
 ORDER = "_order"  # the contacts keep their input position, so scores come out in input order
+# which row of a repeated id counts in a table (it has no input order)
+TABLE_CONTACTS_RULE = "a table has no input order: the row whose fields sort first counts"
+TABLE_EVENTS_RULE = (
+    "a table has no input order: the row with the lowest --order-by value counts, else the earliest "
+    "timestamp, then the type, contact_id and properties, A to Z"
+)
 WITH_COPIES = "events_with_copies"  # the good events, later copies of repeated event_ids included
 
 
@@ -125,6 +131,8 @@ def _alike_hint(missing: list[str], columns: list[str]) -> str | None:
 def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str = "contacts") -> FileReport:
     t = ex.typing
     report = FileReport(raw.source, "contacts")
+    if raw.order is None:
+        report.first_rule = TABLE_CONTACTS_RULE
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
     if "contact_id" not in cols:
         hint = _alike_hint(["contact_id"], [*cols, *raw.file_columns])
@@ -213,8 +221,11 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
         body = f"SELECT {selected} FROM staged_contacts s{join if report.duplicates else ''}"
         _keep(ex)(out, body + (f" WHERE {' AND '.join(where)}" if where else ""))
     else:
+        # a table has no input order: of rows sharing a contact_id, the one whose fields sort
+        # first (field by field in the model's order, then the other columns; empty last)
+        tie = "".join(f", {n} NULLS LAST" for n in names if n not in ("contact_id", ORDER))
         ranked = (
-            "SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY _order) AS _rank, "
+            f"SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY _order{tie}) AS _rank, "
             f"min(_line) OVER (PARTITION BY contact_id) AS _first_line FROM staged_contacts s WHERE {good}"
         )
         dupes = ex.rows(
@@ -224,7 +235,8 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
         ex.materialize(out, f"SELECT {', '.join(names)} FROM ({ranked}) r WHERE _rank = 1")
     for dup_line, dup, first in dupes[: max(0, MAX_LISTED - len(report.bad))]:
         where_first = f"on line {first}" if first is not None else "earlier"
-        reason = f"contact_id '{dup}' already given {where_first}; the first row counts"
+        rule = "the first row counts" if raw.order is not None else TABLE_CONTACTS_RULE
+        reason = f"contact_id '{dup}' already given {where_first}; {rule}"
         report.bad.append(BadRow(report.file, int(dup_line or 0), reason, code="D103"))
     return report
 
@@ -238,6 +250,8 @@ def normalize_events(
     else: it is a view that runs the full search when it is read."""
     t = ex.typing
     report = FileReport(raw.source, "events", shadowed=list(raw.shadowed))
+    if raw.order is None or not raw.order_unique:
+        report.first_rule = TABLE_EVENTS_RULE
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
     missing = [c for c in ("contact_id", "type", "timestamp") if c not in cols]
     if missing:
@@ -333,8 +347,13 @@ def normalize_events(
             )
         _keep(ex)(out, body if clean else t.and_where(body, "s._reason IS NULL"))
     elif has_id:
-        # no unique input order (a table): rank within each event_id, ties by instant and type
-        ranked = f"SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY _order, ts_us, type) AS _rank FROM staged_events{good}"
+        # no unique input order (a table): rank within each event_id, ties by instant, type,
+        # contact and properties (empty last), so that the same rows always keep the same one
+        tie = "".join(f", {t.q(p)} NULLS LAST" for p in properties)
+        ranked = (
+            f"SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY _order, ts_us, type, contact_id{tie}) "
+            f"AS _rank FROM staged_events{good}"
+        )
         report.duplicates = int(ex.rows(f"SELECT count(*) FROM ({ranked}) r WHERE _rank > 1")[0][0])
         ex.materialize(out, f"SELECT {names} FROM ({ranked}) r WHERE _rank = 1")
     else:

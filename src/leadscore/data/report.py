@@ -43,6 +43,8 @@ class FileReport:
     # and inside `properties`; the column is read
     shadowed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # where rows repeat an id, which one counts: files keep the first; a table has no input order
+    first_rule: str = "the first in the file counts"
     # contacts, for evaluate and journeys only: created_at values that are not timestamps (the
     # contact is kept, and counts as created before the cutoff): how many, and the first ones
     created_unreadable: int = 0
@@ -164,7 +166,7 @@ class LoadReport:
                 out.append(
                     Diagnostic(
                         "D103",
-                        f"{f.duplicates} {rows} repeat {what} seen earlier; the first in the file counts",
+                        f"{f.duplicates} {rows} repeat {what} seen earlier; {f.first_rule}",
                         Location(f.file),
                         severity=Severity.WARNING,
                     )
