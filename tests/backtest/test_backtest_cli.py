@@ -106,6 +106,19 @@ def test_backtest_user_mistakes(workspace: Path) -> None:
     assert "B003" in result.output
 
 
+def test_horizon_without_cutoff_is_a_usage_error(workspace: Path) -> None:
+    """--horizon without --cutoff was accepted and ignored without a word."""
+    args = ["backtest", "-m", str(workspace / "v1.yaml"), "-m", str(workspace / "v2.yaml")]
+    args += ["-c", str(workspace / "contacts.csv"), "--from", "2026-07-01", "--to", "2026-10-31"]
+    result = CliRunner().invoke(cli, [*args, "--horizon", "30d"])
+    assert result.exit_code == 2
+    assert (
+        "backtest: --horizon and --positive set the evaluation of --cutoff; give --cutoff too"
+        in result.output
+    )
+    assert result.output.startswith("C007: ")
+
+
 def test_backtest_reports_bad_rows_and_refuses_them_with_strict(workspace: Path, tmp_path: Path) -> None:
     """Bad rows of the contacts, events and outcomes are listed once (not once per version),
     and --strict makes them an error; they were skipped without a word."""

@@ -9,7 +9,7 @@ of the top k, and so on. The report must agree with all of them.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,7 +18,9 @@ import pytest
 from leadscore.app import Application
 from leadscore.durations import Duration, parse_instant
 from leadscore.review.evaluate import EvaluationRequest
-from leadscore.review.report import ProgramEvaluation
+from leadscore.review.html import _matrix
+from leadscore.review.metrics import NO_VALUE
+from leadscore.review.report import Group, ProgramEvaluation
 from leadscore.review.rules import THRESHOLDS, suggest
 from tests.review.workspace import CUTOFF_US, END_US, HORIZON, Workspace, build, read_csv
 
@@ -346,3 +348,18 @@ def test_a_tiny_case_worked_by_hand(tmp_path: Path) -> None:
     # decile 10 is 0.6 contacts of the lowest score, 0 (f, a non-converter): no converter
     assert p.deciles[-1].converters == pytest.approx(0)
     assert p.deciles[-1].min_points == 0
+
+
+def test_the_html_matrix_lists_contacts_without_a_cell_under_the_grid(
+    case: tuple[ProgramEvaluation, Expected, Workspace],
+) -> None:
+    """150 contacts below every fit band (no band, so no cell) were in no cell of the HTML grid,
+    only in a row of dashes; the JSON and text reports list them as "(none)"."""
+    p, _, _ = case
+    none = Group(NO_VALUE, 150, 18, 0.12, 1.01)
+    fit, *rest = [b for b in p.bandings if b.name != "band"]
+    p = replace(p, matrix=[*p.matrix, none], bandings=[replace(fit, groups=[none, *fit.groups]), *rest])
+    grid = _matrix(p)
+    assert "(none)</th>" not in grid  # no row of dashes for it
+    assert ">outside the grid</th>" in grid
+    assert '<td class="t">(none)</td><td>150</td><td>18</td>' in grid

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from leadscore.cli.main import CONTACTS, EVENTS, QUIET, STRICT, app, format_option, handle_errors
 
@@ -135,6 +136,9 @@ def backtest(
     make_inputs(contacts, events, None, None, None)
     assert contacts is not None
     evaluation = None
+    given = click.get_current_context().get_parameter_source
+    if cutoff is None and any(given(o) is ParameterSource.COMMANDLINE for o in ("horizon", "positive")):
+        raise click.UsageError("--horizon and --positive set the evaluation of --cutoff; give --cutoff too")
     if cutoff is not None:
         from leadscore.diagnostics import LeadscoreError
         from leadscore.durations import Duration

@@ -47,7 +47,7 @@ def _journey(j: ContactJourney, report: JourneysReport, index: int) -> str:
         f"points <b>{j.points}</b>" + (f" ({_e(state)})" if state else ""),
         "MQL-eligible" if j.mql_eligible else "not MQL",
         f"peak {j.peak_points} on {_e(day(j.peak_at))}",
-        f"MQL-eligible since {_e(day(j.mql_since))}" if j.mql_since else "",
+        f"first MQL-eligible on {_e(day(j.mql_since))}" if j.mql_since else "",
         f"created {_e(day(j.created_at))}",
         f"first event {_e(day(j.first_event))}",
         f"{count(j.events_total)} events",

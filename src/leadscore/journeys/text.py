@@ -66,7 +66,7 @@ def journey_text(j: ContactJourney, mql: float | None) -> list[str]:
     out = [
         f"{j.contact_id}  points {j.points}{f' ({state})' if state else ''}, {'MQL-eligible' if j.mql_eligible else 'not MQL'}; "
         f"peak {j.peak_points} on {day(j.peak_at)}"
-        + (f"; MQL-eligible since {day(j.mql_since)}" if j.mql_since else ""),
+        + (f"; first MQL-eligible on {day(j.mql_since)}" if j.mql_since else ""),
         f"  created {day(j.created_at)}, first event {day(j.first_event)}, {count(j.events_total)} events",
     ]
     if j.curve:

@@ -12,6 +12,7 @@ from html import escape
 
 from leadscore import __version__
 from leadscore.review import charts
+from leadscore.review.metrics import NO_VALUE
 from leadscore.review.report import EvaluationReport, Group, Journey, ProgramEvaluation
 from leadscore.review.text import count, num, pct, times
 
@@ -86,8 +87,11 @@ def _matrix(p: ProgramEvaluation) -> str:
     dims = [b for b in p.bandings if b.name != "band"]
     if len(dims) < 2:
         return _groups(p.matrix, "matrix cell")
-    rows_l = [g.label for g in dims[0].groups]
-    cols_l = [g.label for g in dims[1].groups]
+    # a value below every band has no band, so no cell: those contacts are listed under the grid
+    rows_l = [g.label for g in dims[0].groups if g.label != NO_VALUE]
+    cols_l = [g.label for g in dims[1].groups if g.label != NO_VALUE]
+    in_grid = {r + c for r in rows_l for c in cols_l}
+    outside = [g for g in p.matrix if g.label not in in_grid]
     top = max((g.rate or 0) for g in p.matrix) or 1.0
     body = []
     for r in rows_l:
@@ -104,7 +108,8 @@ def _matrix(p: ProgramEvaluation) -> str:
             )
         body.append(f'<tr><th class="t">{_e(dims[0].title)} {_e(r)}</th>{"".join(tds)}</tr>')
     head = "".join(f"<th>{_e(dims[1].title)} {_e(c)}</th>" for c in cols_l)
-    return f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    grid = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return grid + (_groups(outside, "outside the grid") if outside else "")
 
 
 def _journey(j: Journey) -> str:

@@ -25,6 +25,8 @@ from leadscore.review.report import Averages, Bin, Decile, Group, Point, TopShar
 TOP_SHARES = (0.1, 0.2)
 HISTOGRAM_BINS = 20
 
+NO_VALUE = "(none)"  # the group of contacts without a band or matrix cell
+
 
 @dataclass(frozen=True)
 class ScoreGroup:
@@ -206,7 +208,7 @@ def histogram(groups: Sequence[ScoreGroup], bins: int = HISTOGRAM_BINS) -> list[
 def conversion_by(ex: Executor, column: str, order: Sequence[str], rate: float | None) -> list[Group]:
     """Contacts and converters per value of `column` (a band, the matrix), in `order` first."""
     rows = ex.rows(f'SELECT "{column}", count(*), sum(y) FROM {POPULATION} GROUP BY 1')
-    found = {(str(v) if v is not None else "(none)"): (int(n), int(c)) for v, n, c in rows}
+    found = {(str(v) if v is not None else NO_VALUE): (int(n), int(c)) for v, n, c in rows}
     labels = [o for o in order if o in found] + sorted(k for k in found if k not in order)
     out = []
     for label in labels:

@@ -133,7 +133,7 @@ def program_text(p: ProgramEvaluation, report: EvaluationReport) -> list[str]:
     else:
         out.append(
             f"sales acceptance of the {acc.mqls:,} MQLs: {acc.accepted:,} accepted, {acc.rejected:,} rejected, "
-            f"{acc.without_feedback:,} without feedback; acceptance {pct(acc.rate)}"
+            f"{acc.without_feedback:,} without feedback; acceptance {pct(acc.rate)} of those with a verdict"
         )
         if acc.other_accepted or acc.other_rejected:
             out.append(
@@ -145,7 +145,8 @@ def program_text(p: ProgramEvaluation, report: EvaluationReport) -> list[str]:
     th = report.thresholds
     out.append(
         f"rules (fired = value ≠ 0 at the cutoff; lift = conversion when fired ÷ overall; "
-        f"fewer than {th.min_fired} firings: too few to judge)"
+        f"fewer than {th.min_fired} firings, or fewer than {th.min_expected_converters:g} converters "
+        "expected among them: too few to judge)"
     )
     rows = [
         [r.rule, f"{r.points:+g}", f"{r.fired:,}", pct(r.fired_share), pct(r.rate_fired), pct(r.rate_not_fired),
