@@ -784,3 +784,21 @@ def test_a_required_or_read_column_in_other_letter_case_is_named(tmp_path: Path)
     events = b"event_id,contact_id,type,timestamp,URL\ne1,c1,x,2025-01-01,https://a\n"
     _, report = _load_bytes(tmp_path, "c.csv", b"contact_id\nc1\n", "e.csv", events)
     assert next(f for f in report.files if f.kind == "events").alike_columns == {"url": "URL"}
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("c.csv", b"sep=;\ncontact_id;country\nc1;PL\n", "its first line 'sep=;' is Excel's note of the delimiter"),
+        ("c.jsonl", b'{\n  "contact_id": "c1"\n}\n', "it holds JSON written over several lines (pretty-printed)"),
+    ],
+)
+def test_an_excel_delimiter_line_and_pretty_printed_json_are_named(
+    tmp_path: Path, name: str, data: bytes, says: str
+) -> None:
+    """`sep=;` was taken for the header (D005: no contact_id column); a pretty-printed object
+    gave one D101 per line of it."""
+    with pytest.raises(LeadscoreError) as info:
+        _load_bytes(tmp_path, name, data)
+    d = info.value.diagnostics[0]
+    assert (d.code, d.message.startswith(f"cannot be read: {says}")) == ("D008", True)

@@ -292,3 +292,24 @@ def test_a_contact_id_repeated_in_a_table_keeps_the_same_row_whatever_the_storag
     finally:
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             conn.execute("DROP TABLE IF EXISTS dup_contacts")
+
+
+def test_a_decimal_comma_and_unix_time_are_named_as_such(tmp_path: Path, options: EngineOptions) -> None:
+    """A European spreadsheet's `1500,50`, a thousands separator and Unix time got the generic
+    reason ("is not a number", "is not a timestamp of the form …")."""
+    model = write_model(tmp_path, fields="budget: number, employees: integer")
+    (tmp_path / "c.csv").write_text('contact_id,budget,employees\nc1,"1500,50",10\nc2,10,"1,234"\nc3,1.5,2\n')
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount\ne1,c3,purchase,1764597600,5\ne2,c3,purchase,1764597600000,5\n"
+    )
+    out = tmp_path / "o.jsonl"
+    result = Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    reasons = sorted(re.sub(r"^\w+ '\w+': ", "", b.reason) for f in result.report.files for b in f.bad)
+    comma = "write it with a decimal point and no thousands separator, such as 1500.50"
+    epoch = "it looks like Unix time in seconds or milliseconds; write ISO 8601, such as 2026-01-01T09:30:00Z"
+    assert reasons == [
+        f"budget: '1500,50' is not a number: {comma}",
+        f"employees: '1,234' is not a number: {comma}",
+        f"timestamp: '1764597600' is not a timestamp: {epoch}",
+        f"timestamp: '1764597600000' is not a timestamp: {epoch}",
+    ]

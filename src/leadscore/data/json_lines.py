@@ -190,6 +190,8 @@ def _read_jsonl(
         # that too when it is the only line (see below), else a bad row like any other
         if written == 1 and line.lstrip().startswith("[") and not _one_value(line):
             raise _json_array(path)
+        if written == 1 and line.strip() == "{":  # an object written over several lines
+            raise _pretty_json(path)
         if (why := not_utf8(line)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
@@ -244,6 +246,16 @@ def _one_value(line: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _pretty_json(path: Path) -> LeadscoreError:
+    target = f"{path.stem}.jsonl" if path.suffix != ".jsonl" else f"{path.stem}.lines.jsonl"
+    return unreadable(
+        path,
+        "it holds JSON written over several lines (pretty-printed), and leadscore reads JSON Lines "
+        "(one object per line)",
+        f"write one object per line to a new file, for instance with jq -c . {path.name} > {target}",
+    )
 
 
 def _json_array(path: Path) -> LeadscoreError:

@@ -33,6 +33,15 @@ INSTANT_ANY_YEAR = INSTANT_TEXT.replace("^[1-9][0-9]{3}-", "^[0-9]{4}-", 1)
 NOT_AN_INSTANT = "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"
 NOT_A_DAY = "is not a day of the calendar (a month from 1 to 12, a day the month has)"
 OUTSIDE_YEARS = "is outside the years 1000 to 9999"
+# what a spreadsheet writes for 1500.5 or 1234 in some locales: 1500,50, 1.234,50, 1,234
+COMMA_NUMBER_TEXT = r"^[+-]?[0-9][0-9.]*,[0-9.,]*[0-9]$"
+COMMA_NUMBER = "is not a number: write it with a decimal point and no thousands separator, such as 1500.50"
+# Unix time in seconds (9-10 digits) or milliseconds (12-13), perhaps with a fraction
+EPOCH_TEXT = r"^[0-9]{9,13}(\.[0-9]+)?$"
+EPOCH = (
+    "is not a timestamp: it looks like Unix time in seconds or milliseconds; "
+    "write ISO 8601, such as 2026-01-01T09:30:00Z"
+)
 NUMERIC_CATEGORIES = ("integer", "float", "decimal")
 # a double as an engine writes it with an exponent: 1e+16 (DuckDB, PostgreSQL), 1.2345678E7 (Spark)
 SCIENTIFIC = "^(-?)([0-9])(?:[.]([0-9]+))?[eE]([-+]?[0-9]+)$"
@@ -195,6 +204,7 @@ class Typing:
             why = (
                 f"CASE WHEN {shape} THEN {self.says(col, text, TOO_LARGE)} "
                 f"WHEN {self.regex_full(text, EXPONENT_TEXT)} THEN {self.says(col, text, EXPONENT)} "
+                f"WHEN {self.regex_full(text, COMMA_NUMBER_TEXT)} THEN {self.says(col, text, COMMA_NUMBER)} "
                 f"ELSE {self.says(col, text, NOT_WHOLE)} END"
             )
             return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
@@ -207,11 +217,11 @@ class Typing:
                     self.concat(self.lit(col), "': not a finite number'"),
                 )
             expr = f"CASE WHEN {self.regex_full(text, NUMBER_TEXT)} THEN {self.parse_double(text)} END"
-            return Typed(
-                expr,
-                f"({text} IS NOT NULL AND ({expr}) IS NULL)",
-                self.says(col, text, "is not a number"),
+            why = (
+                f"CASE WHEN {self.regex_full(text, COMMA_NUMBER_TEXT)} THEN {self.says(col, text, COMMA_NUMBER)} "
+                f"ELSE {self.says(col, text, 'is not a number')} END"
             )
+            return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)
         if kind == "boolean":
             if category == "boolean":
                 return Typed(c, "FALSE", "NULL")
@@ -241,6 +251,7 @@ class Typing:
         why = (
             f"CASE WHEN {shaped} THEN {self.says(col, text, NOT_A_DAY)} "
             f"WHEN {self.regex_full(text, INSTANT_ANY_YEAR)} THEN {self.says(col, text, OUTSIDE_YEARS)} "
+            f"WHEN {self.regex_full(text, EPOCH_TEXT)} THEN {self.says(col, text, EPOCH)} "
             f"ELSE {self.says(col, text, NOT_AN_INSTANT)} END"
         )
         return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)

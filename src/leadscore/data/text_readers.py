@@ -12,6 +12,7 @@ import bz2
 import csv
 import gzip
 import io
+import re
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -131,9 +132,17 @@ def sniff_delimiter(path: Path) -> str:
 
 def csv_header(path: Path, delimiter: str) -> list[str]:
     with open_text(path) as f:
+        first = f.readline()
+        f.seek(0)
         row = next(csv.reader(f, delimiter=delimiter), None)
     if not row:
         raise LeadscoreError.simple("D003", f"{path} is empty; a CSV file starts with a header row")
+    if re.fullmatch(r"sep=.", first.strip(), re.IGNORECASE):
+        raise unreadable(
+            path,
+            f"its first line {first.strip()!r} is Excel's note of the delimiter, not the header",
+            "delete that first line (the header is the line after it), or export without it",
+        )
     if (why := not_utf8(delimiter.join(row))) is not None:
         raise unreadable(path, f"its header row is {why.split(';')[0]}", "save or export it as UTF-8")
     names = [c.strip() for c in row]
