@@ -789,8 +789,16 @@ def test_a_required_or_read_column_in_other_letter_case_is_named(tmp_path: Path)
 @pytest.mark.parametrize(
     ("name", "data", "says"),
     [
-        ("c.csv", b"sep=;\ncontact_id;country\nc1;PL\n", "its first line 'sep=;' is Excel's note of the delimiter"),
-        ("c.jsonl", b'{\n  "contact_id": "c1"\n}\n', "it holds JSON written over several lines (pretty-printed)"),
+        (
+            "c.csv",
+            b"sep=;\ncontact_id;country\nc1;PL\n",
+            "its first line 'sep=;' is Excel's note of the delimiter",
+        ),
+        (
+            "c.jsonl",
+            b'{\n  "contact_id": "c1"\n}\n',
+            "it holds JSON written over several lines (pretty-printed)",
+        ),
     ],
 )
 def test_an_excel_delimiter_line_and_pretty_printed_json_are_named(

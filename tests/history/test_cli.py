@@ -154,6 +154,9 @@ def test_diff_errors(folder: Path) -> None:
     r = run("diff", "1", "9", "--versions", str(folder))
     assert r.exit_code == 2
     assert r.stderr.startswith(f"H007: no version '9' in {folder}")
+    assert r.stderr.rstrip().endswith(
+        "name one of them, or a model file"
+    )  # not "a commit": a folder has none
     r = run("diff", "1", "3", "--versions", str(folder))  # v3 does not validate
     assert r.exit_code == 2
     assert r.stderr.startswith("H008: version 3 (versions/v3.yaml) does not validate")

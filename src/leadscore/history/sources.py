@@ -118,7 +118,7 @@ def resolve(
             file = Path(v.source).name
             if name in (file, *(file.removesuffix(s) for s in MODEL_SUFFIXES if file.endswith(s))):
                 return v
-        raise _not_found(name, listed, f"in {versions}")
+        raise _not_found(name, listed, f"in {versions}", "a model file")
     assert model is not None
     if labelled:
         return labelled[-1]
@@ -127,14 +127,15 @@ def resolve(
     found = version_at(gf, sha, commits(gf)) if sha else None
     if found is None:
         where = f"at commit {sha[:7]}" if sha else "in its git history"
-        raise _not_found(name, listed, f"of {model} {where}")
+        raise _not_found(name, listed, f"of {model} {where}", "a commit or a model file")
     return found
 
 
-def _not_found(name: str, listed: list[ModelVersion], where: str) -> LeadscoreError:
+def _not_found(name: str, listed: list[ModelVersion], where: str, other: str) -> LeadscoreError:
+    """`other`: what else names a version here (a commit only in git history, not in a folder)."""
     labels = ", ".join(dict.fromkeys(v.label for v in listed))
     return LeadscoreError.simple(
         "H007",
         f"no version '{name}' {where}",
-        f"the versions are: {labels}; name one of them, a commit or a model file",
+        f"the versions are: {labels}; name one of them, or {other}",
     )
