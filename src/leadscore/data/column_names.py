@@ -48,6 +48,6 @@ def parquet_nanos(path: Path) -> list[str]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    names = (f.name for part in parquet_parts(path) for f in pq.read_schema(part))
-    types = {f.name: f.type for part in parquet_parts(path) for f in pq.read_schema(part)}
-    return [n for n in dict.fromkeys(names) if pa.types.is_timestamp(types[n]) and types[n].unit == "ns"]
+    fields = [f for part in parquet_parts(path) for f in pq.read_schema(part)]
+    nanos = (f.name for f in fields if pa.types.is_timestamp(f.type) and f.type.unit == "ns")
+    return list(dict.fromkeys(nanos))
