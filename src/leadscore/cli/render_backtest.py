@@ -68,7 +68,11 @@ def _fmt(x: float | None, kind: str = "num") -> str:
         return f"{x:.1%}"
     if kind == "count":
         return f"{round(x):,}"
-    return f"{x:.3f}" if abs(x) < 10 else f"{x:,.1f}"
+    if kind == "lift":
+        return f"{x:.2f}×"
+    if kind == "points":
+        return f"{x:,.1f}"
+    return f"{x:.3f}"
 
 
 def _top(p: Any, share: float, what: str) -> float | None:
@@ -80,11 +84,11 @@ METRICS: list[tuple[str, Callable[[Any], float | None], str]] = [
     ("contacts evaluated", lambda p: p.population.evaluated, "count"),
     ("conversion rate", lambda p: p.population.rate, "pct"),
     ("ROC AUC", lambda p: p.auc, "num"),
-    ("avg points, converters", lambda p: p.averages.converters_points, "num"),
-    ("avg points, others", lambda p: p.averages.non_converters_points, "num"),
-    ("lift in the top 10%", lambda p: _top(p, 0.1, "lift"), "num"),
+    ("avg points, converters", lambda p: p.averages.converters_points, "points"),
+    ("avg points, others", lambda p: p.averages.non_converters_points, "points"),
+    ("lift in the top 10%", lambda p: _top(p, 0.1, "lift"), "lift"),
     ("gain in the top 10%", lambda p: _top(p, 0.1, "gain"), "pct"),
-    ("lift in the top 20%", lambda p: _top(p, 0.2, "lift"), "num"),
+    ("lift in the top 20%", lambda p: _top(p, 0.2, "lift"), "lift"),
     ("gain in the top 20%", lambda p: _top(p, 0.2, "gain"), "pct"),
     ("MQLs at the cutoff", lambda p: p.funnel[0].mql if p.funnel else None, "count"),
 ]
@@ -98,27 +102,33 @@ def _evaluations(report: BacktestReport) -> list[str]:
         f"evaluation as of {first.cutoff}, conversions within {first.horizon} ({', '.join(first.positive)}), side by side"
     ]
     labels = [v.label for v in report.versions]
-    width = max(12, *(len(x) for x in labels))
     for i, program in enumerate(first.programs):
         progs = [e.programs[i] if i < len(e.programs) else None for e in evals]
-        lines.append(
-            f"  program {program.program}".ljust(30) + "".join(label.rjust(width + 2) for label in labels)
-        )
-        for title, get, kind in METRICS:
-            cells = [_fmt(get(p), kind) if p is not None else "-" for p in progs]
-            lines.append("    " + title.ljust(26) + "".join(c.rjust(width + 2) for c in cells))
-        if program.bandings:
+        metrics = [
+            (title, [_fmt(get(p), kind) if p is not None else "-" for p in progs])
+            for title, get, kind in METRICS
+        ]
+        bands = _band_rows(progs)
+        width = max(12, *(len(x) for x in labels), *(len(c) for _, row in [*metrics, *bands] for c in row))
+        lines.append(f"  program {program.program}".ljust(30) + "".join(x.rjust(width + 2) for x in labels))
+        lines += [
+            "    " + title.ljust(26) + "".join(c.rjust(width + 2) for c in row) for title, row in metrics
+        ]
+        if bands:
             lines.append("    conversion by " + program.bandings[0].title.lower())
-            bands = sorted(
-                {g.label for p in progs if p is not None for b in p.bandings[:1] for g in b.groups}
-            )
-            for band in bands:
-                cells = []
-                for p in progs:
-                    g = next(
-                        (g for b in (p.bandings[:1] if p else []) for g in b.groups if g.label == band), None
-                    )
-                    cells.append(f"{_fmt(g.rate, 'pct')} of {g.contacts:,}" if g else "-")
-                lines.append("      " + band.ljust(24) + "".join(c.rjust(width + 2) for c in cells))
+            lines += [
+                "      " + band.ljust(24) + "".join(c.rjust(width + 2) for c in row) for band, row in bands
+            ]
     lines.append("")
     return lines
+
+
+def _band_rows(progs: list[Any]) -> list[tuple[str, list[str]]]:
+    """Conversion per band of the first banding, a row per band in band order (the first
+    version's, then bands only later versions have), a cell per version."""
+    groups = [{g.label: g for b in p.bandings[:1] for g in b.groups} if p is not None else {} for p in progs]
+    bands = list(dict.fromkeys(label for g in groups for label in g))
+    return [
+        (band, [f"{_fmt(g[band].rate, 'pct')} of {g[band].contacts:,}" if band in g else "-" for g in groups])
+        for band in bands
+    ]
