@@ -313,3 +313,64 @@ def test_a_decimal_comma_and_unix_time_are_named_as_such(tmp_path: Path, options
         f"timestamp: '1764597600' is not a timestamp: {epoch}",
         f"timestamp: '1764597600000' is not a timestamp: {epoch}",
     ]
+
+
+JSON_EVENTS = [
+    ("e1", "c1", "purchase", '{"amount": "500"}'),
+    ("e2", "c1", "purchase", '{"amount": "5", "is_bot": "true"}'),  # a bot: not counted
+    ("e3", "c2", "purchase", "not json"),  # a bad row
+    ("e4", "c2", "purchase", None),
+]
+
+
+@pytest.mark.parametrize("kind", ["jsonb", "json", "text", "duckdb", "spark"])
+def test_a_json_properties_column_of_an_events_table_is_read(
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    """A table's JSON `properties` was ignored: `where` rules got nothing and bots whose flag was
+    inside it counted. A contacts table with a json column the model does not read gave a
+    traceback on PostgreSQL (NULLIF of a jsonb)."""
+    model = write_model(tmp_path)
+    rows = [(e, c, t, "2025-12-01 00:00:00+00", p) for e, c, t, p in JSON_EVENTS]
+    tables = Inputs(contacts_table="json_contacts", events_table="json_events")
+    if kind == "duckdb":
+        import duckdb
+
+        db = tmp_path / "t.duckdb"
+        with duckdb.connect(str(db)) as con:
+            con.execute(
+                "CREATE TABLE json_contacts AS SELECT * FROM (VALUES ('c1', '{}'::JSON), ('c2', NULL)) t(contact_id, notes)"
+            )
+            con.execute(
+                "CREATE TABLE json_events (event_id TEXT, contact_id TEXT, type TEXT, timestamp TIMESTAMPTZ, properties VARCHAR)"
+            )
+            con.executemany("INSERT INTO json_events VALUES (?, ?, ?, ?, ?)", rows)
+        options = EngineOptions("duckdb", str(db))
+    elif kind == "spark":
+        spark = request.getfixturevalue("spark_session")
+        spark.createDataFrame(
+            [("c1", "{}"), ("c2", None)], "contact_id string, notes string"
+        ).createOrReplaceTempView("json_contacts")
+        spark.sql("SELECT * FROM VALUES " + ", ".join(f"('{e}', '{c}', '{t}', TIMESTAMP'{ts}', {('NULL' if p is None else repr(p))})" for e, c, t, ts, p in rows)
+                  + " AS t(event_id, contact_id, type, timestamp, properties)").createOrReplaceTempView("json_events")  # fmt: skip
+        options = EngineOptions("spark")
+    else:
+        import psycopg
+
+        dsn = request.getfixturevalue("pg_dsn")
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS json_contacts, json_events")
+            conn.execute(f"CREATE TABLE json_contacts (contact_id text, notes {kind})")
+            conn.execute("INSERT INTO json_contacts VALUES ('c1', '{}'), ('c2', NULL)")
+            conn.execute(
+                f"CREATE TABLE json_events (event_id text, contact_id text, type text, timestamp timestamptz, properties {'text' if kind == 'text' else kind})"
+            )
+            for r in rows:
+                properties = r[4] if kind == "text" or r[4] != "not json" else None
+                conn.execute("INSERT INTO json_events VALUES (%s, %s, %s, %s, %s)", [*r[:4], properties])
+        options = EngineOptions("postgres", dsn)
+    out = tmp_path / "o.jsonl"
+    result = Application().score(model, None, None, AS_OF, out, engine=options, tables=tables)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 11, "c2": 0}
+    bad = [re.sub(r"^event_id 'e3': ", "", b.reason) for f in result.report.files for b in f.bad]
+    assert bad == ([] if kind in ("jsonb", "json") else ["properties is not valid JSON"])

@@ -183,7 +183,7 @@ def stage_file(
         if any(_renamed(n, types) for n in types):  # DuckDB never shows two names alike
             check_case_clashes(path, parquet_names(path), reads)
         missing_props = need_props - types.keys()
-        if duckdb_category(types.get(PROPERTIES, "")) == "text" and missing_props:
+        if duckdb_category(types.get(PROPERTIES, "")) in ("text", "json") and missing_props:
             table = con.sql(
                 f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {LINE} FROM {rel}"
             ).to_arrow_table()

@@ -106,6 +106,17 @@ class Typing:
     def concat(self, *parts: str) -> str:
         return "(" + " || ".join(parts) + ")"
 
+    def json_text(self, col: str, key: str) -> str:
+        """The value of `key` in the JSON object a column holds, as text (NULL where the text is
+        not JSON, the key is absent or null; a list or object as its JSON text)."""
+        text = self.cast_text(col)
+        path = self.lit('$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        return f"CASE WHEN json_valid({text}) THEN json_extract_string({text}, {path}) END"
+
+    def json_invalid(self, col: str) -> str:
+        """The column holds text that is not JSON (a bad row where a property is read from it)."""
+        return f"({col} IS NOT NULL AND NOT json_valid({self.cast_text(col)}))"
+
     def says(self, col: str, value: str, what: str, quoted: bool = True) -> str:
         """The reason `<col>: '<value>' <what>` of a bad row, as SQL (`value` is SQL text)."""
         q = "''" if quoted else ""
@@ -270,8 +281,17 @@ class PostgresTyping(Typing):
     # a function in the session's own temporary schema: it needs no privileges and vanishes
     SETUP = (
         "CREATE OR REPLACE FUNCTION pg_temp.leadscore_instant(t text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$ "
-        "BEGIN RETURN (t::timestamptz AT TIME ZONE 'UTC'); EXCEPTION WHEN others THEN RETURN NULL; END $$"
+        "BEGIN RETURN (t::timestamptz AT TIME ZONE 'UTC'); EXCEPTION WHEN others THEN RETURN NULL; END $$; "
+        "CREATE OR REPLACE FUNCTION pg_temp.leadscore_json(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$ "
+        "BEGIN RETURN t::jsonb; EXCEPTION WHEN others THEN RETURN NULL; END $$"
     )
+
+    def json_text(self, col: str, key: str) -> str:
+        doc = f"pg_temp.leadscore_json(CAST({col} AS TEXT))"
+        return f"CASE WHEN jsonb_typeof({doc}) = 'object' THEN {doc} ->> {self.lit(key)} END"
+
+    def json_invalid(self, col: str) -> str:
+        return f"({col} IS NOT NULL AND pg_temp.leadscore_json(CAST({col} AS TEXT)) IS NULL)"
 
     def regex_full(self, expr: str, pattern: str) -> str:
         return f"({expr} ~ {self.lit(pattern)})"
@@ -385,13 +405,22 @@ class SparkTyping(Typing):
     def concat(self, *parts: str) -> str:
         return "concat(" + ", ".join(parts) + ")"
 
+    def json_text(self, col: str, key: str) -> str:
+        path = self.lit("$['" + key.replace("'", "\\'") + "']")
+        return f"get_json_object({self.cast_text(col)}, {path})"
+
+    def json_invalid(self, col: str) -> str:
+        return f"({col} IS NOT NULL AND get_json_object({self.cast_text(col)}, '$') IS NULL)"
+
 
 def duckdb_category(t: str) -> str:
     t = t.upper()
     if t.endswith("]"):  # a list (VARCHAR[]) or an array (INTEGER[3])
         return "nested"
-    if t in ("VARCHAR", "JSON") or t.startswith("VARCHAR"):
+    if t == "VARCHAR" or t.startswith("VARCHAR"):
         return "text"
+    if t == "JSON":
+        return "json"  # read as its text, like any other type (compared with '' it must be valid JSON)
     if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"):
         return "integer"  # every value fits a BIGINT
     if t in ("UBIGINT", "HUGEINT", "UHUGEINT"):

@@ -24,6 +24,7 @@ from leadscore.data.normalize import (
     normalize_events,
 )
 from leadscore.data.report import LoadReport
+from leadscore.data.text_readers import PROPERTIES
 from leadscore.diagnostics import LeadscoreError
 from leadscore.output.columns import Layout
 from leadscore.output.writers import write_arrow
@@ -66,6 +67,7 @@ class Engine:
         t = ex.typing
         report = LoadReport()
         self._table_columns(contacts, "--contacts-table")
+        columns: dict[str, str] = {}
         if events is not None:
             columns = self._table_columns(events, "--events-table")
             if order is not None and order not in columns:
@@ -80,9 +82,15 @@ class Engine:
             return report
         step(f"reading events from table {events}")
         order_sql = t.q(order) if order else None
-        report.files.append(
-            normalize_events(ex, RawInput(self.table_ref(events), events, order=order_sql), properties)
-        )
+        raw = RawInput(self.table_ref(events), events, order=order_sql)
+        from_json = [p for p in properties if p not in columns] if PROPERTIES in columns else []
+        if from_json:  # properties the table has no column for, from its JSON `properties` column
+            doc = t.q(PROPERTIES)
+            read = ", ".join(f"{t.json_text(doc, p)} AS {t.q(p)}" for p in from_json)
+            ex.stage("raw_table_events", f"SELECT *, {read} FROM {raw.relation}")
+            raw.relation = "raw_table_events"
+            raw.row_problems = [(t.json_invalid(doc), t.lit("properties is not valid JSON"))]
+        report.files.append(normalize_events(ex, raw, properties))
         return report
 
     def _table_columns(self, name: str, option: str) -> dict[str, str]:

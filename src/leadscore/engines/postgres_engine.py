@@ -26,7 +26,7 @@ LOCALE_HINT = (
     "ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8' TEMPLATE template0"
 )
 _CATEGORIES = {
-    "text": "text", "varchar": "text", "bpchar": "text", "char": "text", "name": "text", "json": "text", "jsonb": "text",
+    "text": "text", "varchar": "text", "bpchar": "text", "char": "text", "name": "text", "json": "json", "jsonb": "json",
     "int2": "integer", "int4": "integer", "int8": "integer", "float4": "float", "float8": "float", "numeric": "decimal",
     "bool": "boolean", "timestamp": "timestamp", "timestamptz": "timestamptz", "date": "date",
     "record": "struct",
