@@ -810,3 +810,17 @@ def test_an_excel_delimiter_line_and_pretty_printed_json_are_named(
         _load_bytes(tmp_path, name, data)
     d = info.value.diagnostics[0]
     assert (d.code, d.message.startswith(f"cannot be read: {says}")) == ("D008", True)
+
+
+def test_a_key_only_bad_lines_give_is_not_called_missing(tmp_path: Path) -> None:
+    """`url` on a line that is a bad row (its country is an array) made D102 say the file has no
+    column `url`: it has, on that line only."""
+    events = (
+        b'{"event_id": "e1", "contact_id": "c1", "type": "x", "timestamp": "2025-01-01"}\n'
+        b'{"event_id": "e2", "contact_id": ["c1"], "type": "x", "timestamp": "2025-01-01", "url": "https://a"}\n'
+    )
+    _, report = _load_bytes(tmp_path, "c.csv", b"contact_id\nc1\n", "e.jsonl", events)
+    files = {f.kind: f for f in report.files}
+    assert [b.reason for b in files["events"].bad] == ["contact_id: an array where one value belongs"]
+    assert "url" not in files["events"].missing_columns
+    assert "form" in files["events"].missing_columns  # no line gives it

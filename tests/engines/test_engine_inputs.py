@@ -171,6 +171,10 @@ def test_a_bad_row_in_a_folder_of_parquet_parts_names_its_part(
     result = Application().score(model, folder, tmp_path / "e.csv", AS_OF, out, engine=options)
     bad = [(Path(b.file).relative_to(tmp_path), b.line, b.reason) for f in result.report.files for b in f.bad]
     assert bad == [(Path("contacts/part-1.parquet"), 2, "employees: 'x' is not a whole number")]
+    examples = next(f for f in result.report.files if f.kind == "contacts").to_json()["bad_examples"]
+    assert [(Path(e["file"]).relative_to(tmp_path), e["line"]) for e in examples] == [
+        (Path("contacts/part-1.parquet"), 2)
+    ]
 
 
 def test_event_types_alike_but_for_case_are_named_on_every_engine(
@@ -196,15 +200,18 @@ def test_a_property_at_the_top_of_some_lines_is_read_from_properties_on_the_othe
     """Spark read `amount` from the column alone once any line had it at the top level, so
     line e2's `properties.amount` (200) was lost."""
     model = write_model(tmp_path)
-    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\n")
+    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\nc3\n")
     (tmp_path / "e.jsonl").write_text(
         '{"event_id": "e1", "contact_id": "c1", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z", "amount": "50"}\n'
         '{"event_id": "e2", "contact_id": "c2", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
         ' "properties": {"amount": "200"}}\n'
+        # properties as JSON text on one line (Spark then types the whole column as text)
+        '{"event_id": "e3", "contact_id": "c3", "type": "purchase", "timestamp": "2025-12-01T00:00:00Z",'
+        ' "properties": "{\\"amount\\": \\"300\\"}"}\n'
     )
     out = tmp_path / "o.jsonl"
     Application().score(model, tmp_path / "c.csv", tmp_path / "e.jsonl", AS_OF, out, engine=options)
-    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 11}
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 11, "c3": 11}
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "spark"])

@@ -212,10 +212,10 @@ def _read_jsonl(
         if not isinstance(record, dict):
             bad.append(BadRow(str(path), n, LINE_NOT_AN_OBJECT))
             continue
+        keys.update(dict.fromkeys(record))  # also of a line that is bad below: the key is in the file
         if (why := _properties_object(record, wanted) or _not_single(record, reads)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
-        keys.update(dict.fromkeys(record))
         props = record.get(PROPERTIES)
         if isinstance(props, dict):
             shadowed.update(k for k in props if k in record and (wanted is None or k in wanted))

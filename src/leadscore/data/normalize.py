@@ -151,7 +151,8 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
             select.append(f"{typed.expr} AS {t.q(name)}")
             checks.append((typed.invalid, typed.reason))
         else:
-            report.missing(name, [*cols, *raw.file_columns])
+            if name not in raw.file_columns:  # (in the file, but only on lines that are bad rows)
+                report.missing(name, [*cols, *raw.file_columns])
             select.append(f"CAST(NULL AS {t.sql_types[kind]}) AS {t.q(name)}")
     # a column named like a field but in other letter case ('tier' for the field 'Tier') is not
     # that field (the field is missing), and is left out so the engine cannot take one for the other
@@ -295,7 +296,7 @@ def normalize_events(
         if p in cols:
             props.append(f"{t.text_value(p, cols[p], p in plain)} AS {t.q(p)}")
         else:
-            if p != "is_bot":
+            if p != "is_bot" and p not in raw.file_columns:  # (a key only bad lines give)
                 report.missing(p, [*cols, *raw.file_columns])
             props.append(f"CAST(NULL AS {t.sql_types['text']}) AS {t.q(p)}")
     line = raw.line or "CAST(NULL AS BIGINT)"

@@ -80,7 +80,11 @@ class FileReport:
             "loaded": self.loaded,
             "bad_rows": self.bad_total,
             "bad_by_reason": dict(self.bad_by_reason),
-            "bad_examples": [{"line": b.line, "reason": b.reason} for b in self.bad],
+            # a row of a folder of Parquet parts names its part file (the line is the row in it)
+            "bad_examples": [
+                {"line": b.line, "reason": b.reason, **({"file": b.file} if b.file != self.file else {})}
+                for b in self.bad
+            ],
             "duplicates": self.duplicates,
             "duplicates_among": self.duplicates_among,
             "missing_columns": self.missing_columns,

@@ -205,6 +205,10 @@ def flatten_properties(df: Any, props: set[str], json_lines: bool = False) -> An
             value = F.col("properties").getField(p)
             if not is_nested(df.schema["properties"].dataType[p].dataType):
                 df = df.withColumn(p, F.coalesce(F.col(f"`{p}`").cast("string"), value.cast("string")))
+    elif json_lines and kind == "StringType":  # objects on some lines and JSON text on others
+        for p in sorted(props & set(df.columns)):
+            value = F.get_json_object(F.col("properties"), f"$.{p}")
+            df = df.withColumn(p, F.coalesce(F.col(f"`{p}`").cast("string"), value))
     for p in sorted(props - set(df.columns)):
         if kind == "StructType":
             if p in df.schema["properties"].dataType.fieldNames():
