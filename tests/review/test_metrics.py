@@ -20,8 +20,9 @@ from leadscore.durations import Duration, parse_instant
 from leadscore.review.evaluate import EvaluationRequest
 from leadscore.review.html import _matrix
 from leadscore.review.metrics import NO_VALUE
-from leadscore.review.report import Group, ProgramEvaluation
+from leadscore.review.report import Decile, Group, ProgramEvaluation
 from leadscore.review.rules import THRESHOLDS, suggest
+from leadscore.review.text import decile_rows
 from tests.review.workspace import CUTOFF_US, END_US, HORIZON, Workspace, build, read_csv
 
 POSITIVE = {"sql", "opportunity", "won"}
@@ -363,3 +364,12 @@ def test_the_html_matrix_lists_contacts_without_a_cell_under_the_grid(
     assert "(none)</th>" not in grid  # no row of dashes for it
     assert ">outside the grid</th>" in grid
     assert '<td class="t">(none)</td><td>150</td><td>18</td>' in grid
+
+
+def test_decile_counts_share_one_format_when_ties_are_split() -> None:
+    """Decile 6 printed `4` among rows of `42.3` and `1.7`: counts split across a tie hold a
+    fraction, and then every row shows one decimal."""
+    split = [Decile(1, 40, 90, 42.3, 4.0, 0.09, 1.2, 0.5), Decile(2, 10, 40, 41.7, 1.7, 0.04, 0.6, 1.0)]
+    assert [r[2:4] for r in decile_rows(split)] == [["42.3", "4.0"], ["41.7", "1.7"]]
+    whole = [Decile(1, 40, 90, 42.0, 4.0, 0.09, 1.2, 0.5)]
+    assert [r[2:4] for r in decile_rows(whole)] == [["42", "4"]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadscore.review.report import EvaluationReport, Group, Journey, ProgramEvaluation
+from leadscore.review.report import Decile, EvaluationReport, Group, Journey, ProgramEvaluation
 
 WIDTH = 96
 
@@ -34,6 +34,18 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
         ).rstrip()
 
     return ["  " + line(headers), "  " + line(["-" * w for w in widths]), *("  " + line(r) for r in rows)]
+
+
+def decile_rows(deciles: list[Decile]) -> list[list[str]]:
+    """Ties across a decile's edge are shared out, so counts may hold a fraction: then every row
+    shows one decimal (a whole `4` among `42.3` and `1.7` read as another kind of figure)."""
+    shared = any(abs(x - round(x)) > 1e-9 for d in deciles for x in (d.contacts, d.converters))
+    n = (lambda x: f"{x:,.1f}") if shared else count
+    return [
+        [str(d.decile), f"{d.min_points}…{d.max_points}", n(d.contacts), n(d.converters), pct(d.rate),
+         times(d.lift), pct(d.cumulative_gain)]
+        for d in deciles
+    ]  # fmt: skip
 
 
 def _groups(title: str, groups: list[Group]) -> list[str]:
@@ -105,13 +117,9 @@ def program_text(p: ProgramEvaluation, report: EvaluationReport) -> list[str]:
         )
     out.append("")
     out.append("conversion by decile of score (decile 1 = the best-scored tenth)")
-    rows = [
-        [str(d.decile), f"{d.min_points}…{d.max_points}", count(d.contacts), count(d.converters), pct(d.rate),
-         times(d.lift), pct(d.cumulative_gain)]
-        for d in p.deciles
-    ]  # fmt: skip
     out += table(
-        ["decile", "points", "contacts", "converters", "conversion", "lift", "cumulative gain"], rows
+        ["decile", "points", "contacts", "converters", "conversion", "lift", "cumulative gain"],
+        decile_rows(p.deciles),
     )
     out.append("")
     for b in p.bandings:
