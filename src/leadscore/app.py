@@ -134,15 +134,21 @@ class Application:
             check_target(out, [inputs.contacts, inputs.events])  # a folder is O003, not O001
             output_format(out)
         if out_table is not None and out_table in (inputs.contacts_table, inputs.events_table):
+            raise _writes_an_input(out_table)
+        if out_table is not None and engine.engine == "duckdb" and engine.db in (None, ":memory:"):
             raise LeadscoreError.simple(
-                "O004", f"the table {out_table} is one of this run's inputs; writing would replace it",
-                "write the scores to another table",
-            )  # fmt: skip
+                "C006",
+                f"--out-table {out_table}: the embedded engine has no database to keep it in",
+                "give --db scores.duckdb (a DuckDB file, made if new), or write a file with --out",
+            )
         # scored once: repeated event_ids are looked for among the events the rules read only
         session = self.open(
             model_path, inputs, engine, strict, late_duplicates=True, planned=Planned(as_of, rules)
         )
         try:
+            tables_in = [t for t in (inputs.contacts_table, inputs.events_table) if t is not None]
+            if out_table is not None and any(session.engine.same_table(out_table, t) for t in tables_in):
+                raise _writes_an_input(out_table)  # the same table under another name (`public.t`, `T`)
             self.progress.step(f"scoring on {engine.engine}")
             with reading([inputs.contacts, inputs.events]):
                 n = session.score(as_of, rules, out, out_table)
@@ -345,3 +351,10 @@ def _compile_header(loaded: LoadedModel, cm: CompiledModel, dialect: str, as_of:
         "-- typed and checked as `leadscore score` leaves them: `timestamp` a TIMESTAMP, not text;\n"
         "-- no bad rows, no repeated contact_id or event_id (a raw file read as is may not bind)\n"
     )
+
+
+def _writes_an_input(out_table: str) -> LeadscoreError:
+    return LeadscoreError.simple(
+        "O004", f"the table {out_table} is one of this run's inputs; writing would replace it",
+        "write the scores to another table",
+    )  # fmt: skip

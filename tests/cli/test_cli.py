@@ -266,3 +266,52 @@ def test_event_types_that_miss_the_models_by_letter_case_are_named(data: Path) -
         "events.csv: D106: warning 2 of the first 10,000 events have the type 'Demo_Request', which no rule reads;"
         " the model reads 'demo_request'"
     ) in r.stderr
+
+
+NEGATIVE_DECAY = """model: idle
+version: 1
+programs:
+  - id: main
+    dimensions:
+      engagement:
+        decay: {after: 5d, every: 5d, by: 10%}
+        categories:
+          all:
+            rules:
+              - {id: demo, event: demo_request, points: 5}
+              - {id: careers, event: careers_visit, points: -10}
+"""
+
+
+def test_explain_of_decay_on_a_value_that_is_not_positive_and_of_two_contacts(tmp_path: Path) -> None:
+    """A negative value said "0.00 days idle, none applied (at or below the floor)" although the
+    contact was idle for weeks; and `--contact A --contact B` explained B alone, without a word."""
+    (tmp_path / "m.yaml").write_text(NEGATIVE_DECAY)
+    (tmp_path / "c.csv").write_text("contact_id\nk1\nk2\n")
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp\n"
+        "e1,k1,careers_visit,2025-12-07T00:00:00Z\ne2,k1,demo_request,2025-12-07T00:00:00Z\n"
+    )
+    base = [
+        "explain",
+        "-m",
+        str(tmp_path / "m.yaml"),
+        "-c",
+        str(tmp_path / "c.csv"),
+        "-e",
+        str(tmp_path / "e.csv"),
+    ]
+    base += ["--as-of", "2026-01-01T00:00:00Z", "-q"]
+    text = leadscore(*base, "--contact", "k1")
+    assert text.returncode == 0, text.stderr
+    assert (
+        "(25.00 days idle), none applied (the value is not positive, and decay lowers a positive value only)"
+        in text.stdout
+    )
+    exp = json.loads(leadscore(*base, "--contact", "k1", "--format", "json").stdout)
+    assert exp["dimensions"][0]["decay"]["idle_days"] == 25.0
+    two = leadscore(*base, "--contact", "k1", "--contact", "k2")
+    assert two.returncode == 2
+    assert two.stderr.startswith(
+        "C007: leadscore explain: --contact is given 2 times; explain takes one contact"
+    )

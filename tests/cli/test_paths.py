@@ -92,10 +92,16 @@ def test_databases_tables_and_columns_that_do_not_exist(data: Path) -> None:
     assert "event_id" in out  # the hint lists the columns
     fails_with(leadscore(*base, *tables, "--out-table", "nosuch.scores"), "C006")
     fails_with(leadscore(*base, *tables, "--out-table", "crm_contacts"), "O004")
+    # the same table under another name: it was replaced by the scores
+    fails_with(leadscore(*base, *tables, "--out-table", "main.CRM_Events"), "O004")
+    # no database to keep the table in: the scores were thrown away with "→ table scores"
+    no_db = ["score", "-m", str(MODEL), "--as-of", AS_OF, "-c", str(data / "contacts.csv")]
+    fails_with(leadscore(*no_db, "--out-table", "scores"), "C006")
     ok = leadscore(*base, *tables, "--out-table", "scores", "-q")
     assert ok.returncode == 0, ok.stderr
     with duckdb.connect(str(db)) as con:
         assert con.execute("SELECT count(*) FROM crm_contacts").fetchall() == [(3,)]
+        assert con.execute("SELECT count(*) FROM crm_events").fetchall()[0][0] > 2
         assert con.execute("SELECT count(*) FROM scores").fetchall() == [(2,)]  # c2's row is bad
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -381,3 +382,62 @@ def test_a_json_properties_column_of_an_events_table_is_read(
     assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 11, "c2": 0}
     bad = [re.sub(r"^event_id 'e3': ", "", b.reason) for f in result.report.files for b in f.bad]
     assert bad == ([] if kind in ("jsonb", "json") else ["properties is not valid JSON"])
+
+
+def test_postgres_out_table_errors_and_an_input_under_another_name(tmp_path: Path, pg_dsn: str) -> None:
+    """`--out-table public.t` replaced the input table `t` (the check compared spellings); a view
+    of that name or a schema that does not exist gave a Python traceback, not C006."""
+    import psycopg
+
+    model = write_model(tmp_path)
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS out_contacts; DROP VIEW IF EXISTS out_view")
+        conn.execute("CREATE TABLE out_contacts AS SELECT 'c1' AS contact_id")
+        conn.execute("CREATE VIEW out_view AS SELECT 1 AS x")
+    options = EngineOptions("postgres", pg_dsn)
+    tables = Inputs(contacts_table="out_contacts")
+    try:
+        for target, code in (
+            ("public.out_contacts", "O004"),
+            ("out_view", "C006"),
+            ("nosuch.scores", "C006"),
+        ):
+            with pytest.raises(LeadscoreError) as info:
+                Application().score(
+                    model, None, None, AS_OF, None, engine=options, tables=tables, out_table=target
+                )
+            assert [d.code for d in info.value.diagnostics] == [code], target
+        with psycopg.connect(pg_dsn) as conn:
+            assert conn.execute("SELECT contact_id FROM out_contacts").fetchall() == [("c1",)]
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS out_contacts; DROP VIEW IF EXISTS out_view")
+
+
+def test_spark_out_table_over_files_an_earlier_session_left(tmp_path: Path, spark_session: Any) -> None:
+    """Local Spark keeps its catalog in memory: a second `--out-table` run found the first run's
+    files under spark-warehouse/ and stopped with a Python traceback (LOCATION_ALREADY_EXISTS)."""
+    from urllib.parse import urlparse
+
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\n")
+    (tmp_path / "e.csv").write_text("event_id,contact_id,type,timestamp\n")
+    warehouse = Path(urlparse(spark_session.conf.get("spark.sql.warehouse.dir")).path)
+    left = warehouse / "left_by_another_session"
+    left.mkdir(parents=True, exist_ok=True)
+    (left / "part-0.parquet").write_bytes(b"")
+    try:
+        with pytest.raises(LeadscoreError) as info:
+            Application().score(
+                model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, None,
+                engine=EngineOptions("spark"), out_table="left_by_another_session",
+            )  # fmt: skip
+        d = info.value.diagnostics[0]
+        assert d.code == "C006"
+        assert "spark-warehouse/" in str(d.hint)
+    finally:
+        import shutil
+
+        shutil.rmtree(left, ignore_errors=True)
+        shutil.rmtree(warehouse / "left_by_another_session__leadscore_new", ignore_errors=True)
+        spark_session.sql("DROP TABLE IF EXISTS left_by_another_session__leadscore_new")

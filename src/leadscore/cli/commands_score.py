@@ -136,7 +136,13 @@ def score(
 @CONTACTS
 @EVENTS
 @engine_options
-@click.option("--contact", "contact_id", required=True, help="The contact_id to explain.")
+@click.option(
+    "--contact",
+    "contact_id",
+    required=True,
+    multiple=True,
+    help="The contact_id to explain (one; `leadscore journeys` takes several).",
+)
 @click.option("--program", help="Only this program (default: every program the contact is scored by).")
 @as_of_option
 @QUIET
@@ -152,7 +158,7 @@ def explain(
     contacts_table: str | None,
     events_table: str | None,
     order_by: str | None,
-    contact_id: str,
+    contact_id: tuple[str, ...],
     program: str | None,
     as_of: str | None,
     quiet: bool,
@@ -164,12 +170,18 @@ def explain(
     events a limit or once_per dropped; clamps to budgets; inactivity decay; gates; bands and
     the matrix cell. The numbers add up to the score, which is checked against the engine's.
     """
+    if len(contact_id) > 1:  # click kept the last silently
+        raise click.UsageError(
+            f"--contact is given {len(contact_id)} times; explain takes one contact "
+            "(leadscore journeys shows several)"
+        )
+    (contact,) = contact_id
     inputs = make_inputs(contacts, events, contacts_table, events_table, order_by)
     found = app(quiet).explain(
         model,
         None,
         None,
-        contact_id,
+        contact,
         parse_as_of(as_of),
         program,
         engine=make_engine(engine, db, spark_master),
@@ -186,7 +198,7 @@ def explain(
         return
     render.diagnostics(diags)  # bad input rows are always reported, even with --quiet
     if not results:
-        click.echo(f"{contact_id} is not scored by any program (applies_to excludes it)")
+        click.echo(f"{contact} is not scored by any program (applies_to excludes it)")
     for r in results:
         click.echo(render.explanation(r))
 

@@ -83,8 +83,10 @@ def explanation(exp: dict[str, Any]) -> str:
                 )
             else:
                 why = (
-                    "at or below the floor"
-                    if dec["before"] <= max(dec["floor"], 0)
+                    "the value is not positive, and decay lowers a positive value only"
+                    if dec["before"] <= 0
+                    else "at or below the floor"
+                    if dec["before"] <= dec["floor"]
                     else f"{dec['steps']} steps"
                 )
                 lines.append(

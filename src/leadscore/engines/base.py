@@ -103,6 +103,17 @@ class Engine:
                 "check the table's name (schema.table) and that the database holds it",
             ) from None  # fmt: skip
 
+    default_schema = "main"  # where an unqualified table name lives
+
+    def same_table(self, a: str, b: str) -> bool:
+        """`a` and `b` name one table (`main.t`, `T`, `t`): names without case, the schema filled in."""
+
+        def identity(name: str) -> tuple[str, ...]:
+            parts = [p.casefold() for p in name.split(".")]
+            return tuple(parts[-2:]) if len(parts) > 1 else (self.default_schema, parts[0])
+
+        return identity(a) == identity(b)
+
     def table_ref(self, name: str) -> str:
         """A user's (possibly schema-qualified) table name, quoted part by part."""
         return ".".join(self.executor.typing.q(part) for part in name.split("."))

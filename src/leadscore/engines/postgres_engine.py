@@ -188,13 +188,28 @@ class PostgresEngine(Engine):
         return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
     def write_scores_table(self, name: str) -> None:
+        import psycopg
+
         target = self.table_ref(name)
         staging = self.table_ref(name + "__leadscore_new")
-        with self.conn.transaction():
-            self.conn.execute(f"DROP TABLE IF EXISTS {staging}")
-            self.conn.execute(f"CREATE TABLE {staging} AS SELECT * FROM pg_temp.scores")
-            self.conn.execute(f"DROP TABLE IF EXISTS {target}")
-            self.conn.execute(f"ALTER TABLE {staging} RENAME TO {q(name.split('.')[-1])}")
+        try:
+            with self.conn.transaction():
+                self.conn.execute(f"DROP TABLE IF EXISTS {staging}")
+                self.conn.execute(f"CREATE TABLE {staging} AS SELECT * FROM pg_temp.scores")
+                self.conn.execute(f"DROP TABLE IF EXISTS {target}")
+                self.conn.execute(f"ALTER TABLE {staging} RENAME TO {q(name.split('.')[-1])}")
+        except (psycopg.errors.WrongObjectType, psycopg.errors.InvalidSchemaName) as exc:
+            raise LeadscoreError.simple(
+                "C006", f"--out-table: cannot write the table {name} ({str(exc).splitlines()[0]})",
+                "name a table in a schema that exists (schema.table), or a new table name",
+            ) from None  # fmt: skip
+
+    def same_table(self, a: str, b: str) -> bool:
+        """PostgreSQL resolves the names itself (the search path, a schema left out)."""
+        row = self.conn.execute(
+            "SELECT to_regclass(%s) = to_regclass(%s)", [self.table_ref(a), self.table_ref(b)]
+        ).fetchone()
+        return bool(row and row[0])
 
     def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
         return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))

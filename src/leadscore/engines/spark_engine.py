@@ -124,6 +124,7 @@ class SparkExecutor:
 
 class SparkEngine(Engine):
     name = "spark"
+    default_schema = "default"
     dialect = SparkDialect()
 
     def __init__(self, session: Any = None, master: str = "local[2]") -> None:
@@ -203,14 +204,29 @@ class SparkEngine(Engine):
         return pa.Table.from_pandas(df.toPandas(), preserve_index=False)  # Spark < 4
 
     def write_scores_table(self, name: str) -> None:
+        from pyspark.errors import PySparkException
+
         target = self.table_ref(name)
         staging = self.table_ref(name + "__leadscore_new")
-        self.spark.sql(f"DROP TABLE IF EXISTS {staging}")
-        self.spark.sql(f"CREATE TABLE {staging} USING parquet AS SELECT * FROM scores")
-        # Spark's catalog cannot swap two tables in one transaction: the old table is dropped
-        # and the new one renamed right after, a window of one catalog call
-        self.spark.sql(f"DROP TABLE IF EXISTS {target}")
-        self.spark.sql(f"ALTER TABLE {staging} RENAME TO {target}")
+        try:
+            self.spark.sql(f"DROP TABLE IF EXISTS {staging}")
+            self.spark.sql(f"CREATE TABLE {staging} USING parquet AS SELECT * FROM scores")
+            # Spark's catalog cannot swap two tables in one transaction: the old table is dropped
+            # and the new one renamed right after, a window of one catalog call
+            self.spark.sql(f"DROP TABLE IF EXISTS {target}")
+            self.spark.sql(f"ALTER TABLE {staging} RENAME TO {target}")
+        except PySparkException as exc:
+            first = str(exc).strip().splitlines()[0]
+            hint = "name a table in a database the catalog holds"
+            if "LOCATION_ALREADY_EXISTS" in first:  # the files of a table an earlier session wrote
+                hint = (
+                    "a table of that name was written by an earlier Spark session whose catalog this "
+                    "one does not share (local Spark keeps its catalog in memory): use a shared catalog "
+                    "(a Hive metastore) or remove the table's folder under spark-warehouse/"
+                )
+            raise LeadscoreError.simple(
+                "C006", f"--out-table: cannot write the table {name} ({first})", hint
+            ) from None
 
     def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
         return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))

@@ -174,10 +174,12 @@ def dimension(
     last = last_activity(dim, events, as_of)
     result.last_activity = last
     result.floor = decay_floor(program, dim.decay)
-    if last is None or raw <= 0:
+    if last is None:
         return result
     idle = as_of - last
-    result.idle_days = idle / MICROS_PER_DAY
+    result.idle_days = idle / MICROS_PER_DAY  # shown by explain, also where no decay applies
+    if raw <= 0:  # decay lowers a positive value only (SPEC §3 item 6)
+        return result
     after, every = dim.decay.after.micros, dim.decay.every.micros
     n = 0 if idle < after else 1 + (idle - after) // every
     result.decay_steps = n
