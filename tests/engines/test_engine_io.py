@@ -261,14 +261,16 @@ def test_postgres_reads_tables_and_replaces_the_output_table(files: Path, pg_dsn
     same(got, expected)
 
 
-def test_postgres_refuses_a_database_that_lowercases_ascii_only(pg_dsn: str) -> None:
+@pytest.mark.parametrize("encoding", ["UTF8", "LATIN1"])
+def test_postgres_refuses_a_database_that_lowercases_ascii_only(pg_dsn: str, encoding: str) -> None:
+    """A LATIN1 database gave a Python traceback (UnicodeEncodeError) instead of P003."""
     import psycopg
 
     admin_dsn = pg_dsn.rsplit("/", 1)[0] + "/test"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS leadscore_c_locale")
         conn.execute(
-            "CREATE DATABASE leadscore_c_locale ENCODING 'UTF8' LC_CTYPE 'C' LC_COLLATE 'C' TEMPLATE template0"
+            f"CREATE DATABASE leadscore_c_locale ENCODING '{encoding}' LC_CTYPE 'C' LC_COLLATE 'C' TEMPLATE template0"
         )
     try:
         from leadscore.engines.postgres_engine import PostgresEngine

@@ -130,10 +130,13 @@ class PostgresEngine(Engine):
         self.executor = PostgresExecutor(self.conn)
 
     def _check_locale(self) -> None:
-        encoding, lowered = self.conn.execute(
-            "SELECT current_setting('server_encoding'), lower('ŁÓDŹ ΣΑΣ')"
-        ).fetchone()
-        if encoding != "UTF8" or lowered != "łódź σασ":
+        encoding = self.conn.execute("SELECT current_setting('server_encoding')").fetchone()[0]
+        if encoding != "UTF8":  # (a LATIN1 database cannot even hold the test text below)
+            raise LeadscoreError.simple(
+                "P003", f"this database's encoding is {encoding}; leadscore needs UTF-8 text", LOCALE_HINT
+            )
+        lowered = self.conn.execute("SELECT lower('ŁÓDŹ ΣΑΣ')").fetchone()[0]
+        if lowered != "łódź σασ":
             raise LeadscoreError.simple(
                 "P003",
                 f"this database lower-cases text differently from the other engines (encoding {encoding}, lower('ŁÓDŹ ΣΑΣ') = '{lowered}')",
