@@ -264,8 +264,10 @@ class Session:
                 )
             sample = type_sample(eng.executor, relations.events)
             relations = replace(relations, common_types=tuple(t for t, _ in sample))
-            if events_file is not None:
-                events_file.near_types = near_types(sample, self.compiled.event_types)
+            # D106 for every kind of input: a table's events have no copies left to drop here
+            named = events_file or next((f for f in self.report.files if f.kind == "events"), None)
+            if named is not None:
+                named.near_types = near_types(sample, self.compiled.event_types)
             aggregate = build_event_rules_query(self.compiled, as_of, d, relations)
             eng.executor.materialize(STORED_AGGREGATE, d.render(aggregate, pretty=False))
             planned = Planned(as_of, rules)

@@ -441,3 +441,23 @@ def test_spark_out_table_over_files_an_earlier_session_left(tmp_path: Path, spar
         shutil.rmtree(left, ignore_errors=True)
         shutil.rmtree(warehouse / "left_by_another_session__leadscore_new", ignore_errors=True)
         spark_session.sql("DROP TABLE IF EXISTS left_by_another_session__leadscore_new")
+
+
+def test_event_types_alike_but_for_case_are_named_from_a_duckdb_table(tmp_path: Path) -> None:
+    """D106 was given for files on every engine and for PostgreSQL tables, but not for the
+    embedded engine's tables."""
+    import duckdb
+
+    db = tmp_path / "t.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE t_contacts AS SELECT 'c1' AS contact_id")
+        con.execute(
+            "CREATE TABLE t_events AS SELECT 'e1' AS event_id, 'c1' AS contact_id, 'Purchase' AS type, "
+            "TIMESTAMPTZ '2025-12-01 00:00:00+00' AS timestamp, '5' AS amount"
+        )
+    result = Application().score(
+        write_model(tmp_path), None, None, AS_OF, tmp_path / "o.jsonl", engine=EngineOptions("duckdb", str(db)),
+        tables=Inputs(contacts_table="t_contacts", events_table="t_events"),
+    )  # fmt: skip
+    events = next(f for f in result.report.files if f.kind == "events")
+    assert events.near_types == [("Purchase", "purchase", 1)]
