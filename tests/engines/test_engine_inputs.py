@@ -461,3 +461,29 @@ def test_event_types_alike_but_for_case_are_named_from_a_duckdb_table(tmp_path: 
     )  # fmt: skip
     events = next(f for f in result.report.files if f.kind == "events")
     assert events.near_types == [("Purchase", "purchase", 1)]
+
+
+def test_warnings_about_a_table_say_table_and_give_no_line(tmp_path: Path, pg_dsn: str) -> None:
+    """D102 on a table said "not a column of this file" at line 1 of a table."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS w_contacts, w_events")
+        conn.execute("CREATE TABLE w_contacts AS SELECT 'c1' AS contact_id")
+        conn.execute(
+            "CREATE TABLE w_events AS SELECT 'e1' AS event_id, 'c1' AS contact_id, 'purchase' AS type, "
+            "TIMESTAMPTZ '2025-12-01 00:00:00+00' AS timestamp, '5' AS \"Amount\""
+        )
+    try:
+        result = Application().score(
+            write_model(tmp_path), None, None, AS_OF, tmp_path / "o.jsonl", engine=EngineOptions("postgres", pg_dsn),
+            tables=Inputs(contacts_table="w_contacts", events_table="w_events"),
+        )  # fmt: skip
+        d102 = [d for d in result.report.diagnostics() if d.code == "D102"]
+        assert [(str(d.location), d.message, d.hint) for d in d102] == [
+            ("w_events", "the model reads 'amount', which is not a column of this table; it counts as missing for every row",
+             "the table has 'Amount': names must match in letter case too"),
+        ]  # fmt: skip
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS w_contacts, w_events")

@@ -105,7 +105,7 @@ def refuse_nested(raw: RawInput, cols: dict[str, str], read: list[str]) -> None:
         shown = ", ".join(nested)
         raise LeadscoreError(
             [Diagnostic("D009", f"the column{'s' if len(nested) > 1 else ''} {shown} hold{'' if len(nested) > 1 else 's'} lists or records, not one value per row",
-                        Location(raw.source, 1),
+                        Location(raw.source, 1 if raw.order_unique else 0),
                         "export one plain value (text, number, boolean or timestamp) per cell, or name the value inside the record as its own column")]
         )  # fmt: skip
 
@@ -119,25 +119,29 @@ def _keep(ex: Executor) -> Any:
     return ex.materialize if getattr(ex, "store_canonical", False) else ex.stage
 
 
-def _alike_hint(missing: list[str], columns: list[str]) -> str | None:
+def _what(raw: RawInput) -> str:
+    return "file" if raw.order_unique else "table"
+
+
+def _alike_hint(missing: list[str], columns: list[str], what: str = "file") -> str | None:
     """`the file has 'Contact_ID'`: columns that are the missing ones but for letter case."""
     alike = {m: c for m in missing for c in columns if c.casefold() == m.casefold() and c != m}
     if not alike:
         return None
     named = ", ".join(f"'{c}'" for c in alike.values())
-    return f"the file has {named}: names must match in letter case too; rename {'them' if len(alike) > 1 else 'it'} {', '.join(alike)}"
+    return f"the {what} has {named}: names must match in letter case too; rename {'them' if len(alike) > 1 else 'it'} {', '.join(alike)}"
 
 
 def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str = "contacts") -> FileReport:
     t = ex.typing
-    report = FileReport(raw.source, "contacts")
+    report = FileReport(raw.source, "contacts", table=not raw.order_unique)
     if raw.order is None:
         report.first_rule = TABLE_CONTACTS_RULE
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
     if "contact_id" not in cols:
-        hint = _alike_hint(["contact_id"], [*cols, *raw.file_columns])
+        hint = _alike_hint(["contact_id"], [*cols, *raw.file_columns], _what(raw))
         raise LeadscoreError(
-            [Diagnostic("D005", "the contacts have no contact_id column", Location(raw.source, 1),
+            [Diagnostic("D005", "the contacts have no contact_id column", Location(raw.source, 1 if raw.order_unique else 0),
                         hint or "every contacts file or table needs a contact_id column; rename the id column of your export")]
         )  # fmt: skip
     refuse_nested(raw, cols, ["contact_id", *spec.fields])
@@ -250,15 +254,15 @@ def normalize_events(
     Relations.event_ids), and the report counts those. `events` still reads right for anyone
     else: it is a view that runs the full search when it is read."""
     t = ex.typing
-    report = FileReport(raw.source, "events", shadowed=list(raw.shadowed))
+    report = FileReport(raw.source, "events", shadowed=list(raw.shadowed), table=not raw.order_unique)
     if raw.order is None or not raw.order_unique:
         report.first_rule = TABLE_EVENTS_RULE
     cols = {k: v for k, v in ex.columns(raw.relation).items() if not k.startswith("_")}
     missing = [c for c in ("contact_id", "type", "timestamp") if c not in cols]
     if missing:
-        hint = _alike_hint(missing, [*cols, *raw.file_columns])
+        hint = _alike_hint(missing, [*cols, *raw.file_columns], _what(raw))
         raise LeadscoreError(
-            [Diagnostic("D006", f"the events have no {', '.join(missing)} column", Location(raw.source, 1),
+            [Diagnostic("D006", f"the events have no {', '.join(missing)} column", Location(raw.source, 1 if raw.order_unique else 0),
                         hint or "events have contact_id, type and timestamp columns (event_id recommended)")]
         )  # fmt: skip
     refuse_nested(raw, cols, [*EVENT_COLUMNS, *properties])

@@ -45,6 +45,7 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     # where rows repeat an id, which one counts: files keep the first; a table has no input order
     first_rule: str = "the first in the file counts"
+    table: bool = False  # read from a table: no lines, and "table", not "file", in messages
     # contacts, for evaluate and journeys only: created_at values that are not timestamps (the
     # contact is kept, and counts as created before the cutoff): how many, and the first ones
     created_unreadable: int = 0
@@ -118,13 +119,14 @@ class LoadReport:
                         severity=Severity.WARNING,
                     )
                 )
+            what = "table" if f.table else "file"
             for col in f.missing_columns:
                 out.append(
                     Diagnostic(
                         "D102",
-                        f"the model reads '{col}', which is not a column of this file; it counts as missing for every row",
-                        Location(f.file, 1),
-                        f"the file has '{f.alike_columns[col]}': names must match in letter case too"
+                        f"the model reads '{col}', which is not a column of this {what}; it counts as missing for every row",
+                        Location(f.file, 0 if f.table else 1),  # a file's header is line 1
+                        f"the {what} has '{f.alike_columns[col]}': names must match in letter case too"
                         if col in f.alike_columns
                         else "check the spelling, or add the column",
                         Severity.WARNING,
