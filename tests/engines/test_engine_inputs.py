@@ -487,3 +487,22 @@ def test_warnings_about_a_table_say_table_and_give_no_line(tmp_path: Path, pg_ds
     finally:
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             conn.execute("DROP TABLE IF EXISTS w_contacts, w_events")
+
+
+def test_a_header_that_repeats_a_column_the_model_does_not_read(
+    tmp_path: Path, options: EngineOptions
+) -> None:
+    """A CRM report's two "Notes" columns refused the whole file (D004), although the model never
+    reads them (an unread pair alike but for case was already left out)."""
+    model = write_model(tmp_path, fields="country: string")
+    (tmp_path / "c.csv").write_text("contact_id,Notes,country,Notes\nc1,a,PL,b\nc2,,NO,\n")
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount,Tag,Tag\ne1,c1,purchase,2025-12-01T00:00:00Z,5,x,y\n"
+    )
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 10, "c2": 0}
+    (tmp_path / "c2.csv").write_text("contact_id,country,country\nc1,PL,DE\n")
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, tmp_path / "c2.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert [d.code for d in info.value.diagnostics] == ["D004"]

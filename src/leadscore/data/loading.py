@@ -219,7 +219,7 @@ def stage_file(
         )
         return bad, shadowed, []
     text = (
-        read_csv(path, wanted | {PROPERTIES} if wanted else None)
+        read_csv(path, wanted | {PROPERTIES} if wanted else None, reads=reads)
         if fmt is Format.CSV
         else read_jsonl(path, wanted, reads=reads)
     )

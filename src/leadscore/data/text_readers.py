@@ -130,7 +130,12 @@ def sniff_delimiter(path: Path) -> str:
     return best if counts[best] > 0 else ","
 
 
-def csv_header(path: Path, delimiter: str) -> list[str]:
+UNREAD = "_unread_"  # a column named by position to be left out (repeated or alike, not read)
+
+
+def csv_header(path: Path, delimiter: str, reads: set[str] | None = None) -> list[str]:
+    """The header's names. A name given twice is D004 where the model reads it (`reads`, or
+    always when None); else those columns are named by position (`_unread_3`) and left out."""
     with open_text(path) as f:
         first = f.readline()
         f.seek(0)
@@ -147,6 +152,8 @@ def csv_header(path: Path, delimiter: str) -> list[str]:
         raise unreadable(path, f"its header row is {why.split(';')[0]}", "save or export it as UTF-8")
     names = [c.strip() for c in row]
     dupes = {n for n in names if names.count(n) > 1}
+    if dupes and reads is not None and not dupes & reads:  # a CRM export's two "Notes" columns
+        return [f"{UNREAD}{i}" if n in dupes else n for i, n in enumerate(names)]
     if dupes:
         raise LeadscoreError.simple(
             "D004",
@@ -157,18 +164,23 @@ def csv_header(path: Path, delimiter: str) -> list[str]:
     return names
 
 
-def read_csv(path: Path, wanted: set[str] | None = None, delimiter: str | None = None) -> TextTable:
-    """All columns as text (or only `wanted` ones, when given), with exact line numbers."""
+def read_csv(
+    path: Path, wanted: set[str] | None = None, delimiter: str | None = None, reads: set[str] | None = None
+) -> TextTable:
+    """All columns as text (or only `wanted` ones, when given), with exact line numbers; `reads`,
+    the columns the model reads when not all of them (a repeated name not read is left out)."""
     with reading(path):
-        return _read_csv(path, wanted, delimiter)
+        return _read_csv(path, wanted, delimiter, wanted if reads is None else reads)
 
 
-def _read_csv(path: Path, wanted: set[str] | None, delimiter: str | None) -> TextTable:
+def _read_csv(
+    path: Path, wanted: set[str] | None, delimiter: str | None, reads: set[str] | None
+) -> TextTable:
     import pyarrow.csv as pacsv
 
     delim = delimiter or sniff_delimiter(path)
-    names = csv_header(path, delim)
-    keep = [n for n in names if wanted is None or n in wanted]
+    names = csv_header(path, delim, reads)
+    keep = [n for n in names if (wanted is None or n in wanted) and not n.startswith(UNREAD)]
     invalid: list[Any] = []
 
     def on_invalid(row: Any) -> str:

@@ -16,7 +16,7 @@ from leadscore.data.column_names import check_case_clashes, parquet_names, parqu
 from leadscore.data.formats import Format, detect_format, parquet_parts
 from leadscore.data.normalize import RawInput
 from leadscore.data.sqltyping import SparkTyping
-from leadscore.data.text_readers import csv_header, sniff_delimiter
+from leadscore.data.text_readers import UNREAD, csv_header, sniff_delimiter
 from leadscore.diagnostics import LeadscoreError, Location
 
 CORRUPT = "_corrupt"
@@ -77,14 +77,14 @@ def read_file(
             else [path]
         )
         delimiter = sniff_delimiter(first[0])
-        names = csv_header(first[0], delimiter)
+        names = csv_header(first[0], delimiter, model_reads)
         check_case_clashes(path, names, model_reads)
-        # a pair alike but for case that the model does not read is left out, as on the
-        # embedded engine: the columns are named by position, then dropped
-        unread = set(unread_clashes(names, model_reads))
+        # a pair alike but for case, or a name given twice, that the model does not read is left
+        # out, as on the embedded engine: the columns are named by position, then dropped
+        unread = {*unread_clashes(names, model_reads), *(n for n in names if n.startswith(UNREAD))}
         header = spark.read.options(header=True, sep=delimiter).csv(location).columns
         if unread and len(header) == len(names):
-            header = [f"_unread_{i}" if n in unread else n for i, n in enumerate(names)]
+            header = [f"{UNREAD}{i}" if n in unread else n for i, n in enumerate(names)]
         schema = StructType(
             [*(StructField(c, StringType()) for c in header), StructField(CORRUPT, StringType())]
         )
@@ -101,7 +101,7 @@ def read_file(
             .csv(location)
         )
         df = df.withColumn("_pos", F.monotonically_increasing_id())
-        df = df.drop(*(c for c in header if c.startswith("_unread_")))
+        df = df.drop(*(c for c in header if c.startswith(UNREAD)))
         corrupt = CORRUPT
     else:
         reader = spark.read.options(
