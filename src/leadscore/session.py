@@ -20,7 +20,6 @@ from leadscore.output.columns import layout
 from leadscore.output.writers import output_format
 from leadscore.records import Contact, Event
 from leadscore.sql.query import (
-    DEFAULT_RELATIONS,
     EVENT_COUNT,
     Relations,
     build_event_rules_query,
@@ -248,26 +247,28 @@ class Session:
         eng = self.engine
         d = eng.dialect
         relations = Relations(events_have_micros=True)
-        if d.LIST_AGGREGATES:
-            events_file = next(
-                (f for f in self.report.files if f.kind == "events" and f.deduplicate_with), None
+        events_report = next((f for f in self.report.files if f.kind == "events"), None)
+        # where repeated event_ids are dropped inside the pass, after the rules' filter
+        events_file = (
+            events_report if d.LIST_AGGREGATES and events_report and events_report.deduplicate_with else None
+        )
+        lookup = events_file is not None and events_file.duplicates_among == READ_EVENTS
+        if events_file is not None:
+            assert events_file.deduplicate_with is not None
+            with_copies, which = events_file.deduplicate_with
+            relations = Relations(
+                events=with_copies,
+                events_have_micros=True,
+                event_dups=None if lookup else which,
+                event_ids=which if lookup else None,
             )
-            lookup = events_file is not None and events_file.duplicates_among == READ_EVENTS
-            if events_file is not None:  # drop repeated event_ids inside the pass, after the rules' filter
-                assert events_file.deduplicate_with is not None
-                with_copies, which = events_file.deduplicate_with
-                relations = Relations(
-                    events=with_copies,
-                    events_have_micros=True,
-                    event_dups=None if lookup else which,
-                    event_ids=which if lookup else None,
-                )
-            sample = type_sample(eng.executor, relations.events)
+        # a sample of the event types: D106 for types that differ from the model's by case or
+        # spaces, on every engine and kind of input; it also orders the scoring query's CASE
+        sample = type_sample(eng.executor, relations.events) if events_report is not None else []
+        if events_report is not None:
+            events_report.near_types = near_types(sample, self.compiled.event_types)
+        if d.LIST_AGGREGATES:
             relations = replace(relations, common_types=tuple(t for t, _ in sample))
-            # D106 for every kind of input: a table's events have no copies left to drop here
-            named = events_file or next((f for f in self.report.files if f.kind == "events"), None)
-            if named is not None:
-                named.near_types = near_types(sample, self.compiled.event_types)
             aggregate = build_event_rules_query(self.compiled, as_of, d, relations)
             eng.executor.materialize(STORED_AGGREGATE, d.render(aggregate, pretty=False))
             planned = Planned(as_of, rules)
@@ -289,10 +290,6 @@ class Session:
                 assert events_file is not None
                 events_file.duplicates = int(dropped)
         else:
-            events_file = next((f for f in self.report.files if f.kind == "events"), None)
-            if events_file is not None:  # D106: types that differ from the model's by case or spaces
-                sample = type_sample(eng.executor, DEFAULT_RELATIONS.events)
-                events_file.near_types = near_types(sample, self.compiled.event_types)
             sql = self.score_sql(as_of, rules)
             # the events of contacts not in the contacts first, then the rules' filter on those
             # few only (not a second pass of the filter over every event)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from leadscore.data.formats import parquet_parts
 from leadscore.diagnostics import LeadscoreError, Location
@@ -37,17 +39,25 @@ def _alike(names: list[str]) -> list[list[str]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def parquet_names(path: Path) -> list[str]:
+def spelled_otherwise(name: str, columns: Iterable[str]) -> str | None:
+    """A column that is `name` but for letter case (`Country` for `country`), if any."""
+    return next((c for c in columns if c.casefold() == name.casefold() and c != name), None)
+
+
+def parquet_fields(path: Path) -> list[Any]:
+    """The columns (pyarrow fields) of a Parquet file, or of every part of a folder, in order."""
     import pyarrow.parquet as pq
 
-    return [n for part in parquet_parts(path) for n in pq.read_schema(part).names]
+    return [f for part in parquet_parts(path) for f in pq.read_schema(part)]
 
 
-def parquet_nanos(path: Path) -> list[str]:
+def parquet_names(path: Path) -> list[str]:
+    return [f.name for f in parquet_fields(path)]
+
+
+def nanosecond_columns(fields: list[Any]) -> list[str]:
     """The columns of nanosecond timestamps (what pandas writes for `datetime64[ns]`)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    fields = [f for part in parquet_parts(path) for f in pq.read_schema(part)]
     nanos = (f.name for f in fields if pa.types.is_timestamp(f.type) and f.type.unit == "ns")
     return list(dict.fromkeys(nanos))

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from leadscore.data.badrows import collect_bad as _collect_bad
 from leadscore.data.badrows import first_failing as _first_failing
 from leadscore.data.badrows import unreadable as _unreadable
+from leadscore.data.column_names import spelled_otherwise
 from leadscore.data.report import MAX_LISTED, READ_EVENTS, BadRow, FileReport
 from leadscore.data.sqltyping import Typing
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
@@ -125,7 +126,7 @@ def _what(raw: RawInput) -> str:
 
 def _alike_hint(missing: list[str], columns: list[str], what: str = "file") -> str | None:
     """`the file has 'Contact_ID'`: columns that are the missing ones but for letter case."""
-    alike = {m: c for m in missing for c in columns if c.casefold() == m.casefold() and c != m}
+    alike = {m: c for m in missing if (c := spelled_otherwise(m, columns)) is not None}
     if not alike:
         return None
     named = ", ".join(f"'{c}'" for c in alike.values())

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from leadscore.data.column_names import spelled_otherwise
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location, Severity
 
 MAX_LISTED = 20  # bad rows listed one by one per file; the rest are counted by reason
@@ -69,9 +70,9 @@ class FileReport:
     def missing(self, name: str, columns: Iterable[str]) -> None:
         """The model reads `name`, which the file lacks (perhaps it has it in other letter case)."""
         self.missing_columns.append(name)
-        alike = [c for c in columns if c.casefold() == name.casefold()]
-        if alike:
-            self.alike_columns[name] = alike[0]
+        alike = spelled_otherwise(name, columns)
+        if alike is not None:
+            self.alike_columns[name] = alike
 
     def to_json(self) -> dict[str, Any]:
         return {

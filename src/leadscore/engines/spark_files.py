@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from leadscore.data.column_names import check_case_clashes, parquet_names, parquet_nanos, unread_clashes
+from leadscore.data.column_names import check_case_clashes, nanosecond_columns, parquet_fields, unread_clashes
 from leadscore.data.formats import Format, detect_format, parquet_parts
 from leadscore.data.normalize import RawInput
 from leadscore.data.sqltyping import SparkTyping
@@ -42,13 +42,14 @@ def read_file(
     line: str | None = None
     corrupt: str | None = None
     if fmt is Format.PARQUET:
-        names = parquet_names(path)
+        fields = parquet_fields(path)  # every part's footer, read once
+        names = [f.name for f in fields]
         check_case_clashes(path, names, model_reads)
         # a pair alike but for case that the model does not read is left out, as on the
         # embedded engine: the file is read with its schema less the pair
         unread = set(unread_clashes(names, model_reads))
         # Spark reads nanosecond timestamps (pandas' `datetime64[ns]`) only as whole numbers
-        nanos = [n for n in parquet_nanos(path) if n not in unread]
+        nanos = [n for n in nanosecond_columns(fields) if n not in unread]
         if nanos:
             spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
         parquet = spark.read
@@ -207,8 +208,7 @@ def flatten_properties(df: Any, props: set[str], json_lines: bool = False) -> An
                 df = df.withColumn(p, F.coalesce(F.col(f"`{p}`").cast("string"), value.cast("string")))
     elif json_lines and kind == "StringType":  # objects on some lines and JSON text on others
         for p in sorted(props & set(df.columns)):
-            value = F.get_json_object(F.col("properties"), f"$.{p}")
-            df = df.withColumn(p, F.coalesce(F.col(f"`{p}`").cast("string"), value))
+            df = df.withColumn(p, F.coalesce(F.col(f"`{p}`").cast("string"), _json_key(p)))
     for p in sorted(props - set(df.columns)):
         if kind == "StructType":
             if p in df.schema["properties"].dataType.fieldNames():
@@ -218,8 +218,15 @@ def flatten_properties(df: Any, props: set[str], json_lines: bool = False) -> An
         elif kind == "MapType":
             df = df.withColumn(p, F.col("properties").getItem(p).cast("string"))
         else:
-            df = df.withColumn(p, F.get_json_object(F.col("properties"), f"$.{p}"))
+            df = df.withColumn(p, _json_key(p))
     return df.drop("properties")
+
+
+def _json_key(key: str) -> Any:
+    """The value of `key` in a `properties` of JSON text, as tables read it (SparkTyping)."""
+    from pyspark.sql import functions as F
+
+    return F.expr(SparkTyping().json_text("`properties`", key))
 
 
 def without(schema: Any, names: set[str]) -> Any:
