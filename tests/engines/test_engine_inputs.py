@@ -443,6 +443,43 @@ def test_spark_out_table_over_files_an_earlier_session_left(tmp_path: Path, spar
         spark_session.sql("DROP TABLE IF EXISTS left_by_another_session__leadscore_new")
 
 
+def test_spark_leaves_the_callers_views_alone(tmp_path: Path, spark_session: Any) -> None:
+    """leadscore's temporary views (`contacts`, `events`, `scores`, ...) replaced a notebook
+    user's views of those names: a second run read leadscore's `events` where the user meant
+    theirs. leadscore works in a session of its own now; the user's views are its input."""
+    model = write_model(tmp_path)
+    mine = {
+        "contacts": "SELECT * FROM VALUES ('c1'), ('c2') AS t(contact_id)",
+        "events": "SELECT * FROM VALUES ('e1', 'c1', 'purchase', TIMESTAMP'2025-12-01 00:00:00', '500'), "
+        "('e2', 'c2', 'purchase', TIMESTAMP'2025-12-02 00:00:00', '5') AS t(event_id, contact_id, type, timestamp, amount)",
+        "scores": "SELECT 'mine' AS note",
+        "staged_events": "SELECT 'mine' AS note",
+    }
+    for name, sql in mine.items():
+        spark_session.sql(sql).createOrReplaceTempView(name)
+    before = {name: spark_session.table(name).collect() for name in mine}
+    tables = Inputs(contacts_table="contacts", events_table="events")
+    out = tmp_path / "o.jsonl"
+    try:
+        for _ in range(2):  # the second run read leadscore's `events` (ts_us, no timestamp)
+            Application().score(model, None, None, AS_OF, out, engine=EngineOptions("spark"), tables=tables)
+            assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 11, "c2": 10}
+        (tmp_path / "c.csv").write_text("contact_id\nc9\n")
+        (tmp_path / "e.csv").write_text("event_id,contact_id,type,timestamp,amount\n")
+        Application().score(
+            model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=EngineOptions("spark")
+        )
+        assert {k[0] for k in rows_of(out)} == {"c9"}
+        assert {name: spark_session.table(name).collect() for name in mine} == before
+        shared = spark_session.conf.get("spark.sql.globalTempDatabase", "global_temp")
+        assert [
+            t.name for t in spark_session.catalog.listTables(shared) if t.name.startswith("leadscore_")
+        ] == []
+    finally:
+        for name in mine:
+            spark_session.catalog.dropTempView(name)
+
+
 def test_event_types_alike_but_for_case_are_named_from_a_duckdb_table(tmp_path: Path) -> None:
     """D106 was given for files on every engine and for PostgreSQL tables, but not for the
     embedded engine's tables."""

@@ -66,23 +66,21 @@ class Engine:
         ex = self.executor
         t = ex.typing
         report = LoadReport()
-        self._table_columns(contacts, "--contacts-table")
-        columns: dict[str, str] = {}
-        if events is not None:
-            columns = self._table_columns(events, "--events-table")
-            if order is not None and order not in columns:
-                raise LeadscoreError.simple(
-                    "C005", f"--order-by: the table {events} has no column {order}",
-                    f"name one of its columns: {', '.join(sorted(columns))}",
-                )  # fmt: skip
+        contacts_ref, _ = self._input_table(contacts, "--contacts-table")
+        events_ref, columns = self._input_table(events, "--events-table") if events else ("", {})
+        if events is not None and order is not None and order not in columns:
+            raise LeadscoreError.simple(
+                "C005", f"--order-by: the table {events} has no column {order}",
+                f"name one of its columns: {', '.join(sorted(columns))}",
+            )  # fmt: skip
         step(f"reading contacts from table {contacts}")
-        report.files.append(normalize_contacts(ex, RawInput(self.table_ref(contacts), contacts), spec))
+        report.files.append(normalize_contacts(ex, RawInput(contacts_ref, contacts), spec))
         if events is None:
             empty_events(ex, properties)
             return report
         step(f"reading events from table {events}")
         order_sql = t.q(order) if order else None
-        raw = RawInput(self.table_ref(events), events, order=order_sql)
+        raw = RawInput(events_ref, events, order=order_sql)
         from_json = [p for p in properties if p not in columns] if PROPERTIES in columns else []
         if from_json:  # properties the table has no column for, from its JSON `properties` column
             doc = t.q(PROPERTIES)
@@ -93,9 +91,11 @@ class Engine:
         report.files.append(normalize_events(ex, raw, properties))
         return report
 
-    def _table_columns(self, name: str, option: str) -> dict[str, str]:
+    def _input_table(self, name: str, option: str) -> tuple[str, dict[str, str]]:
+        """The relation to read the user's table `name` from, and its columns."""
         try:
-            return self.executor.columns(self.table_ref(name))
+            ref = self.input_ref(name)
+            return ref, self.executor.columns(ref)
         except Exception as exc:  # each engine has its own error for a missing table or schema
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise LeadscoreError.simple(
@@ -113,6 +113,10 @@ class Engine:
             return tuple(parts[-2:]) if len(parts) > 1 else (self.default_schema, parts[0])
 
         return identity(a) == identity(b)
+
+    def input_ref(self, name: str) -> str:
+        """Where the scoring session reads the user's input table `name` (see SparkEngine)."""
+        return self.table_ref(name)
 
     def table_ref(self, name: str) -> str:
         """A user's (possibly schema-qualified) table name, quoted part by part."""

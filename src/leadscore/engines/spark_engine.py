@@ -8,6 +8,7 @@ numbers, so those rows are reported by their id.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,6 @@ import pyarrow as pa
 
 from leadscore.data.normalize import (
     ContactSpec,
-    Executor,
     RawInput,
     empty_events,
     normalize_contacts,
@@ -59,6 +59,26 @@ def start_session(
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def private_session(user: Any) -> Any:
+    """A session of leadscore's own beside the caller's, so that its temporary views
+    (`contacts`, `events`, `scores`, ...) never replace a notebook user's views of those names.
+
+    It shares the caller's SparkContext, catalog and cache, starts in the caller's current
+    catalog and database, and takes the caller's runtime SQL settings (the time zone, shuffle
+    partitions, ...). Where a second session cannot be made (Spark Connect), the caller's own.
+    """
+    try:
+        private = user.newSession()
+    except Exception:  # Spark Connect has no newSession: leadscore's views share the caller's
+        return user
+    for key, value in user.sql("SET").collect():  # the settings made, as (key, value) rows
+        if key.startswith("spark.sql.") and user.conf.isModifiable(key):
+            private.conf.set(key, value)
+    private.catalog.setCurrentCatalog(user.catalog.currentCatalog())
+    private.catalog.setCurrentDatabase(user.catalog.currentDatabase())
+    return private
 
 
 def _category(dtype: Any) -> str:
@@ -115,6 +135,12 @@ class SparkExecutor:
     def never_empty(self, raw: RawInput, columns: list[str]) -> set[str]:
         return set()
 
+    def release(self) -> None:
+        """Free the cached relations (a notebook's session outlives the run)."""
+        for df in self._cached.values():
+            df.unpersist()
+        self._cached.clear()
+
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         old = self._cached.pop(name, None)
@@ -139,7 +165,9 @@ class SparkEngine(Engine):
             self._own_session = session is None
         else:
             self._own_session = False
-        self.spark = session if session is not None else start_session(master)
+        # the caller's session (a notebook's): input tables are read in it, by its names
+        self.user_spark = session if session is not None else start_session(master)
+        self.spark = private_session(self.user_spark)
         tz = self.spark.conf.get("spark.sql.session.timeZone")
         if tz not in ("UTC", "Etc/UTC", "Z", "+00:00"):
             raise LeadscoreError.simple(
@@ -147,7 +175,20 @@ class SparkEngine(Engine):
                 f"the Spark session's time zone is {tz}",
                 "set spark.sql.session.timeZone=UTC (instants are UTC)",
             )
-        self.executor: Executor = SparkExecutor(self.spark)
+        self.executor: SparkExecutor = SparkExecutor(self.spark)
+        self._shared_views: list[str] = []  # global temporary views that hand inputs over
+
+    def input_ref(self, name: str) -> str:
+        """The caller's table or view `name`, resolved in the caller's session (its temporary
+        views, its current database) and handed to leadscore's own session as a global
+        temporary view, dropped on close."""
+        if self.spark is self.user_spark:
+            return self.table_ref(name)
+        df = self.user_spark.sql(f"SELECT * FROM {self.table_ref(name)}")
+        view = f"leadscore_{uuid.uuid4().hex[:16]}"
+        df.createOrReplaceGlobalTempView(view)
+        self._shared_views.append(view)
+        return f"{self.user_spark.conf.get('spark.sql.globalTempDatabase', 'global_temp')}.{view}"
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -232,5 +273,9 @@ class SparkEngine(Engine):
         return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))
 
     def close(self) -> None:
+        self.executor.release()
+        for view in self._shared_views:
+            self.user_spark.catalog.dropGlobalTempView(view)
+        self._shared_views.clear()
         if self._own_session:
-            self.spark.stop()
+            self.user_spark.stop()
