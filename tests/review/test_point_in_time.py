@@ -26,12 +26,7 @@ def evaluated(
     ws: Workspace, outcomes: Path | None = None
 ) -> tuple[EvaluationReport, dict[str, tuple[int, int]]]:
     """The report, and each evaluated contact's (points, label) as the evaluation saw them."""
-    request = EvaluationRequest(
-        outcomes=outcomes or ws.outcomes,
-        cutoff=CUTOFF_US,
-        horizon=Duration.parse(HORIZON),
-        feedback=ws.feedback,
-    )
+    request = dataclasses.replace(_request(ws), outcomes=outcomes or ws.outcomes)
     session = Application().open(ws.model, Inputs(contacts=ws.contacts, events=ws.events))
     try:
         report = evaluate(session, request, lambda _: None)
@@ -147,3 +142,46 @@ def test_a_created_at_that_is_not_a_timestamp_is_reported_and_the_contact_kept(t
     assert ids[1] not in rows  # created after the cutoff, with an offset
     assert ids[2] not in rows
     assert report.programs[0].population.created_after_cutoff == 2
+
+
+def test_the_verdict_that_counts(tmp_path: Path) -> None:
+    """Per contact, the latest dated verdict in the horizon; of one timestamp, the last in the
+    file; an undated verdict only where no dated one is in the horizon (the last of them)."""
+    ws = build(tmp_path)
+    session = Application().open(ws.model, Inputs(contacts=ws.contacts, events=ws.events))
+    try:  # five MQLs at the cutoff: their verdicts are listed by reason
+        evaluate(session, _request(ws), lambda _: None)
+        mqls = [
+            r[0]
+            for r in session.engine.executor.rows(
+                "SELECT contact_id FROM eval_pop WHERE mql_eligible ORDER BY 1"
+            )
+        ]
+    finally:
+        session.close()
+    ids = mqls[:5]
+    assert len(ids) == 5
+    at, later = format_instant(CUTOFF_US + MICROS_PER_DAY), format_instant(CUTOFF_US + 2 * MICROS_PER_DAY)
+    after = format_instant(END_US + MICROS_PER_DAY)
+    feedback = [
+        (ids[0], "accepted", at), (ids[0], "rejected", ""),  # dated beats undated, wherever it stands
+        (ids[1], "accepted", ""), (ids[1], "rejected", ""),  # undated only: the last in the file
+        (ids[2], "rejected", at), (ids[2], "accepted", at),  # one timestamp: the last in the file
+        (ids[3], "accepted", later), (ids[3], "rejected", at),  # the latest, not the last
+        (ids[4], "rejected", ""), (ids[4], "accepted", after),  # after the horizon: not in it
+    ]  # fmt: skip
+    ws.feedback.write_text(
+        "contact_id,verdict,reason,note,timestamp\n"
+        + "".join(f"{c},{v},row {i},,{t}\n" for i, (c, v, t) in enumerate(feedback)),
+        encoding="utf-8",
+    )
+    report, _ = evaluated(ws)
+    reasons = {(r.verdict, r.reason): r.contacts for r in report.programs[0].acceptance.reasons}
+    assert reasons == {("accepted", "row 0"): 1, ("rejected", "row 3"): 1, ("accepted", "row 5"): 1,
+                       ("accepted", "row 6"): 1, ("rejected", "row 8"): 1}  # fmt: skip
+
+
+def _request(ws: Workspace) -> EvaluationRequest:
+    return EvaluationRequest(
+        outcomes=ws.outcomes, cutoff=CUTOFF_US, horizon=Duration.parse(HORIZON), feedback=ws.feedback
+    )
