@@ -446,7 +446,8 @@ def test_spark_out_table_over_files_an_earlier_session_left(tmp_path: Path, spar
 def test_spark_leaves_the_callers_views_alone(tmp_path: Path, spark_session: Any) -> None:
     """leadscore's temporary views (`contacts`, `events`, `scores`, ...) replaced a notebook
     user's views of those names: a second run read leadscore's `events` where the user meant
-    theirs. leadscore works in a session of its own now; the user's views are its input."""
+    theirs. leadscore works in a session of its own now; the user's views are its input. The
+    data a run cached stayed cached in the notebook's session."""
     model = write_model(tmp_path)
     mine = {
         "contacts": "SELECT * FROM VALUES ('c1'), ('c2') AS t(contact_id)",
@@ -458,6 +459,7 @@ def test_spark_leaves_the_callers_views_alone(tmp_path: Path, spark_session: Any
     for name, sql in mine.items():
         spark_session.sql(sql).createOrReplaceTempView(name)
     before = {name: spark_session.table(name).collect() for name in mine}
+    persisted = spark_session.sparkContext._jsc.sc().getPersistentRDDs().size()
     tables = Inputs(contacts_table="contacts", events_table="events")
     out = tmp_path / "o.jsonl"
     try:
@@ -475,6 +477,8 @@ def test_spark_leaves_the_callers_views_alone(tmp_path: Path, spark_session: Any
         assert [
             t.name for t in spark_session.catalog.listTables(shared) if t.name.startswith("leadscore_")
         ] == []
+        # the data a run cached (the CSV rows, the canonical relations) is freed with it
+        assert spark_session.sparkContext._jsc.sc().getPersistentRDDs().size() == persisted
     finally:
         for name in mine:
             spark_session.catalog.dropTempView(name)

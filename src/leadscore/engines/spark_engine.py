@@ -99,6 +99,7 @@ class SparkExecutor:
     def __init__(self, spark: Any) -> None:
         self.spark = spark
         self._cached: dict[str, Any] = {}
+        self._held: list[Any] = []  # DataFrames read_file persisted (CSV, JSON Lines)
 
     def execute(self, sql: str) -> None:
         self.spark.sql(sql).collect()
@@ -137,9 +138,14 @@ class SparkExecutor:
 
     def release(self) -> None:
         """Free the cached relations (a notebook's session outlives the run)."""
-        for df in self._cached.values():
+        for df in [*self._cached.values(), *self._held]:
             df.unpersist()
         self._cached.clear()
+        self._held.clear()
+
+    def hold(self, df: Any) -> None:
+        """Unpersist `df` on release."""
+        self._held.append(df)
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
@@ -207,6 +213,7 @@ class SparkEngine(Engine):
         step(f"reading contacts from {contacts} with Spark")
         reads = {"contact_id", *spec.fields}
         df, raw = read_file(self.spark, check_input(contacts, "contacts"), None, set(), {"contact_id"}, reads)
+        self.executor.hold(df)
         df.createOrReplaceTempView("raw_contacts")
         raw.relation = "raw_contacts"
         report.files.append(normalize_contacts(self.executor, raw, spec))
@@ -221,6 +228,7 @@ class SparkEngine(Engine):
             set(properties),
             {"contact_id", "type", "timestamp"},
         )
+        self.executor.hold(df)
         df.createOrReplaceTempView("raw_events")
         raw.relation = "raw_events"
         report.files.append(normalize_events(self.executor, raw, properties))

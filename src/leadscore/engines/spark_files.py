@@ -30,104 +30,21 @@ def read_file(
     required: set[str],
     reads: set[str] | None = None,
 ) -> tuple[Any, RawInput]:
-    """`reads`: the columns the model reads, when not all of `wanted` (contacts keep all)."""
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import StringType, StructField, StructType
+    """`reads`: the columns the model reads, when not all of `wanted` (contacts keep all).
 
+    A CSV or JSON Lines DataFrame comes back persisted (its row ids are generated, and must not
+    change from one reading to the next): the caller unpersists it when done.
+    """
     model_reads = wanted if reads is None else reads  # of a pair alike but for case: refused if read
-
     fmt = detect_format(path)
-    location = str(path)
-    order = "_pos"
     line: str | None = None
     corrupt: str | None = None
     if fmt is Format.PARQUET:
-        fields = parquet_fields(path)  # every part's footer, read once
-        names = [f.name for f in fields]
-        check_case_clashes(path, names, model_reads)
-        # a pair alike but for case that the model does not read is left out, as on the
-        # embedded engine: the file is read with its schema less the pair
-        unread = set(unread_clashes(names, model_reads))
-        # Spark reads nanosecond timestamps (pandas' `datetime64[ns]`) only as whole numbers
-        nanos = [n for n in nanosecond_columns(fields) if n not in unread]
-        if nanos:
-            spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
-        parquet = spark.read
-        if unread:
-            cased = cased_schema(spark, parquet.format("parquet"), location)
-            parquet = parquet.schema(without(cased, unread))
-        if path.is_dir():  # every part, in subfolders too (Spark alone skips a plain sub/)
-            parts = [str(p) for p in parquet_parts(path)]
-            df = parquet.option("basePath", location).parquet(*parts)
-        else:
-            df = parquet.parquet(location)
-        df = df.select(
-            "*",
-            (F.col("_metadata.row_index") + 1).alias("_line"),
-            F.col("_metadata.file_path").alias("_file"),
-        )
-        for name in nanos:  # read as whole nanoseconds: to the microsecond at or before
-            ns = f"`{name.replace('`', '``')}`"
-            df = df.withColumn(name, F.expr(f"timestamp_micros(({ns} - pmod({ns}, 1000)) div 1000)"))
-        df = df.withColumn("_pos", F.struct("_file", "_line"))
-        line = "_line"
+        df, line = _parquet(spark, path, model_reads), "_line"
     elif fmt is Format.CSV:
-        first = (
-            sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
-            if path.is_dir()
-            else [path]
-        )
-        delimiter = sniff_delimiter(first[0])
-        names = csv_header(first[0], delimiter, model_reads)
-        check_case_clashes(path, names, model_reads)
-        # a pair alike but for case, or a name given twice, that the model does not read is left
-        # out, as on the embedded engine: the columns are named by position, then dropped
-        unread = {*unread_clashes(names, model_reads), *(n for n in names if n.startswith(UNREAD))}
-        header = spark.read.options(header=True, sep=delimiter).csv(location).columns
-        if unread and len(header) == len(names):
-            header = [f"{UNREAD}{i}" if n in unread else n for i, n in enumerate(names)]
-        schema = StructType(
-            [*(StructField(c, StringType()) for c in header), StructField(CORRUPT, StringType())]
-        )
-        df = (
-            spark.read.schema(schema)
-            .options(
-                header=True,
-                multiLine=True,
-                escape='"',
-                sep=delimiter,
-                mode="PERMISSIVE",
-                columnNameOfCorruptRecord=CORRUPT,
-            )
-            .csv(location)
-        )
-        df = df.withColumn("_pos", F.monotonically_increasing_id())
-        df = df.drop(*(c for c in header if c.startswith(UNREAD)))
-        corrupt = CORRUPT
+        df, corrupt = _csv(spark, path, model_reads), CORRUPT
     else:
-        reader = spark.read.options(
-            primitivesAsString=True, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT
-        )
-        from pyspark.errors import AnalysisException
-
-        try:
-            df = reader.json(location)
-        except AnalysisException as exc:  # keys alike but for case: Spark refuses the file
-            if "COLUMN_ALREADY_EXISTS" not in str(exc):
-                raise
-            try:
-                cased = cased_schema(spark, reader.format("json"), location)
-            except AnalysisException as again:  # a key given twice in one line, letter for letter
-                if "COLUMN_ALREADY_EXISTS" not in str(again):
-                    raise
-                raise repeated_key(path, str(again)) from None
-            check_case_clashes(path, cased.names, model_reads)
-            # a pair the model does not read is left out, as on the embedded engine
-            unread = set(unread_clashes(cased.names, model_reads))
-            df = reader.schema(without(cased, unread)).json(location)
-        for col in sorted(required - set(df.columns)):
-            df = df.withColumn(col, F.lit(None).cast("string"))
-        df = df.withColumn("_pos", F.monotonically_increasing_id())
+        df = _json_lines(spark, path, model_reads, required)
         corrupt = CORRUPT if CORRUPT in df.columns else None
     json_lines = fmt is Format.JSONL
     shadowed = shadowed_properties(df, props, json_lines)
@@ -149,9 +66,98 @@ def read_file(
         df.count()
     # positions tell rows apart: (file, row) for Parquet, a generated id otherwise
     return df, RawInput(
-        "", location, order=order, line=line, corrupt=corrupt, order_unique=True, shadowed=shadowed,
+        "", str(path), order="_pos", line=line, corrupt=corrupt, order_unique=True, shadowed=shadowed,
         row_problems=problems,
     )  # fmt: skip
+
+
+def _parquet(spark: Any, path: Path, model_reads: set[str] | None) -> Any:
+    """A Parquet file or folder of parts, with `_line` (the row in its part), `_file` and `_pos`."""
+    from pyspark.sql import functions as F
+
+    location = str(path)
+    fields = parquet_fields(path)  # every part's footer, read once
+    names = [f.name for f in fields]
+    check_case_clashes(path, names, model_reads)
+    # a pair alike but for case that the model does not read is left out, as on the embedded
+    # engine: the file is read with its schema less the pair
+    unread = set(unread_clashes(names, model_reads))
+    # Spark reads nanosecond timestamps (pandas' `datetime64[ns]`) only as whole numbers
+    nanos = [n for n in nanosecond_columns(fields) if n not in unread]
+    if nanos:
+        spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
+    parquet = spark.read
+    if unread:
+        cased = cased_schema(spark, parquet.format("parquet"), location)
+        parquet = parquet.schema(without(cased, unread))
+    if path.is_dir():  # every part, in subfolders too (Spark alone skips a plain sub/)
+        parts = [str(p) for p in parquet_parts(path)]
+        df = parquet.option("basePath", location).parquet(*parts)
+    else:
+        df = parquet.parquet(location)
+    df = df.select(
+        "*",
+        (F.col("_metadata.row_index") + 1).alias("_line"),
+        F.col("_metadata.file_path").alias("_file"),
+    )
+    for name in nanos:  # read as whole nanoseconds: to the microsecond at or before
+        ns = f"`{name.replace('`', '``')}`"
+        df = df.withColumn(name, F.expr(f"timestamp_micros(({ns} - pmod({ns}, 1000)) div 1000)"))
+    return df.withColumn("_pos", F.struct("_file", "_line"))
+
+
+def _csv(spark: Any, path: Path, model_reads: set[str] | None) -> Any:
+    """A CSV file or folder of parts, every column text, malformed rows in CORRUPT, `_pos` an id."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    location = str(path)
+    first = (
+        sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+        if path.is_dir()
+        else [path]
+    )
+    delimiter = sniff_delimiter(first[0])
+    names = csv_header(first[0], delimiter, model_reads)
+    check_case_clashes(path, names, model_reads)
+    # a pair alike but for case, or a name given twice, that the model does not read is left
+    # out, as on the embedded engine: the columns are named by position, then dropped
+    unread = {*unread_clashes(names, model_reads), *(n for n in names if n.startswith(UNREAD))}
+    header = spark.read.options(header=True, sep=delimiter).csv(location).columns
+    if unread and len(header) == len(names):
+        header = [f"{UNREAD}{i}" if n in unread else n for i, n in enumerate(names)]
+    schema = StructType([*(StructField(c, StringType()) for c in header), StructField(CORRUPT, StringType())])
+    options = {"header": True, "multiLine": True, "escape": '"', "sep": delimiter, "mode": "PERMISSIVE"}
+    df = spark.read.schema(schema).options(**options, columnNameOfCorruptRecord=CORRUPT).csv(location)
+    df = df.withColumn("_pos", F.monotonically_increasing_id())
+    return df.drop(*(c for c in header if c.startswith(UNREAD)))
+
+
+def _json_lines(spark: Any, path: Path, model_reads: set[str] | None, required: set[str]) -> Any:
+    """A JSON Lines file or folder of parts, values as text, the `required` keys always there."""
+    from pyspark.errors import AnalysisException
+    from pyspark.sql import functions as F
+
+    location = str(path)
+    reader = spark.read.options(primitivesAsString=True, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT)
+    try:
+        df = reader.json(location)
+    except AnalysisException as exc:  # keys alike but for case: Spark refuses the file
+        if "COLUMN_ALREADY_EXISTS" not in str(exc):
+            raise
+        try:
+            cased = cased_schema(spark, reader.format("json"), location)
+        except AnalysisException as again:  # a key given twice in one line, letter for letter
+            if "COLUMN_ALREADY_EXISTS" not in str(again):
+                raise
+            raise repeated_key(path, str(again)) from None
+        check_case_clashes(path, cased.names, model_reads)
+        # a pair the model does not read is left out, as on the embedded engine
+        unread = set(unread_clashes(cased.names, model_reads))
+        df = reader.schema(without(cased, unread)).json(location)
+    for col in sorted(required - set(df.columns)):
+        df = df.withColumn(col, F.lit(None).cast("string"))
+    return df.withColumn("_pos", F.monotonically_increasing_id())
 
 
 def cased_schema(spark: Any, reader: Any, location: str) -> Any:
