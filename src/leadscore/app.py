@@ -7,6 +7,7 @@ it returns; no domain logic lives in them.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,7 +130,7 @@ class Application:
     ) -> ScoreResult:
         """Score every contact as of `as_of`; write to a file and/or a table."""
         started = time.perf_counter()
-        inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
+        inputs = _inputs(contacts, events, tables)
         if out is not None:  # fail early on a bad output name or place, before any work
             check_target(out, [inputs.contacts, inputs.events])  # a folder is O003, not O001
             output_format(out)
@@ -187,7 +188,7 @@ class Application:
         from leadscore.output.columns import row_from_result
         from leadscore.reference.evaluator import evaluate_contact
 
-        inputs = tables if tables is not None else Inputs(contacts=contacts, events=events)
+        inputs = _inputs(contacts, events, tables)
         session = self.open(model_path, inputs, engine)
         try:
             self.progress.step(f"explaining {contact_id}")
@@ -358,3 +359,10 @@ def _writes_an_input(out_table: str) -> LeadscoreError:
         "O004", f"the table {out_table} is one of this run's inputs; writing would replace it",
         "write the scores to another table",
     )  # fmt: skip
+
+
+def _inputs(contacts: Path | None, events: Path | None, tables: Inputs | None) -> Inputs:
+    """The files or the tables; both is C002, as on the command line (not files ignored)."""
+    if tables is None:
+        return Inputs(contacts=contacts, events=events)
+    return replace(tables, contacts=contacts or tables.contacts, events=events or tables.events)

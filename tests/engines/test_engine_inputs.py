@@ -484,6 +484,102 @@ def test_spark_leaves_the_callers_views_alone(tmp_path: Path, spark_session: Any
             spark_session.catalog.dropTempView(name)
 
 
+def test_spark_scores_alike_whatever_the_callers_settings_and_keeps_its_cache(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """A notebook's `spark.sql.timestampType=TIMESTAMP_NTZ` moved the scoring instant (an event
+    at T stopped counting); `spark.sql.parser.escapedStringLiterals=true` made every value a bad
+    row. A view the caller had cached was uncached when the run ended (its cache was taken for
+    leadscore's own)."""
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\n")
+    # e1 at T exactly (written at +02:00), e2 an hour after T
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount\n"
+        "e1,c1,purchase,2026-01-01T02:00:00+02:00,500\ne2,c2,purchase,2026-01-01T01:00:00Z,500\n"
+    )
+    spark_session.sql("SELECT 'c1' AS contact_id UNION ALL SELECT 'c2'").createOrReplaceTempView(
+        "my_contacts"
+    )
+    spark_session.table("my_contacts").cache().count()
+    settings = {"spark.sql.timestampType": "TIMESTAMP_NTZ", "spark.sql.parser.escapedStringLiterals": "true"}
+    before = {k: spark_session.conf.get(k) for k in settings}
+    out = tmp_path / "o.jsonl"
+    try:
+        for k, v in settings.items():
+            spark_session.conf.set(k, v)
+        Application().score(
+            model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=EngineOptions("spark")
+        )
+        assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 11, "c2": 0}
+        assert {k: spark_session.conf.get(k) for k in settings} == settings  # the caller's, untouched
+        tables = Inputs(contacts_table="my_contacts", events_table=None)
+        Application().score(model, None, None, AS_OF, out, engine=EngineOptions("spark"), tables=tables)
+        assert spark_session.catalog.isCached("my_contacts")
+    finally:
+        for k, v in before.items():
+            spark_session.conf.set(k, v)
+        spark_session.catalog.uncacheTable("my_contacts")
+        spark_session.catalog.dropTempView("my_contacts")
+
+
+def test_spark_out_table_next_to_the_callers_views_and_database(tmp_path: Path, spark_session: Any) -> None:
+    """`--out-table` onto a view replaced it with a table, and onto the name of the caller's
+    temporary view wrote a table the view then hid; after `USE crm`, `events` named the input
+    `crm.events` without O004; the caller's session could not read the table once it was written
+    a second time (it kept the old table's files); a user's `t__leadscore_new` was dropped."""
+    model = write_model(tmp_path)
+    spark_session.sql("CREATE DATABASE IF NOT EXISTS crm_out")
+    spark_session.sql("USE crm_out")
+    try:
+        spark_session.sql("CREATE TABLE crm_out.events USING parquet AS SELECT 'e1' AS event_id, 'c1' AS contact_id, "
+                          "'purchase' AS type, TIMESTAMP'2025-12-01 00:00:00' AS timestamp, '500' AS amount")  # fmt: skip
+        spark_session.sql("CREATE TABLE crm_out.contacts USING parquet AS SELECT 'c1' AS contact_id")
+        spark_session.sql("CREATE VIEW crm_out.a_view AS SELECT 1 AS x")
+        spark_session.sql("SELECT 1 AS x").createOrReplaceTempView("a_temp_view")
+        spark_session.sql("CREATE TABLE crm_out.scores__leadscore_new USING parquet AS SELECT 'mine' AS note")
+        tables = Inputs(contacts_table="contacts", events_table="crm_out.events")
+        spark = EngineOptions("spark")
+        for target, code in (("a_view", "C006"), ("a_temp_view", "C006"), ("events", "O004")):
+            with pytest.raises(LeadscoreError) as info:
+                Application().score(
+                    model, None, None, AS_OF, None, engine=spark, tables=tables, out_table=target
+                )
+            assert [d.code for d in info.value.diagnostics] == [code], target
+        assert spark_session.table("crm_out.a_view").collect()[0]["x"] == 1
+        assert spark_session.table("crm_out.events").count() == 1
+        for _ in range(2):
+            Application().score(
+                model, None, None, AS_OF, None, engine=spark, tables=tables, out_table="scores"
+            )
+            assert [
+                (r["contact_id"], r["points"]) for r in spark_session.table("crm_out.scores").collect()
+            ] == [("c1", 11)]
+        assert spark_session.table("crm_out.scores__leadscore_new").collect()[0]["note"] == "mine"
+        left = [t.name for t in spark_session.catalog.listTables("crm_out") if "__leadscore_" in t.name]
+        assert left == ["scores__leadscore_new"]
+    finally:
+        spark_session.sql("USE default")
+        spark_session.catalog.dropTempView("a_temp_view")
+        spark_session.sql("DROP DATABASE crm_out CASCADE")
+
+
+def test_properties_text_that_is_not_json_is_a_bad_row(tmp_path: Path, options: EngineOptions) -> None:
+    """Spark read a CSV `properties` cell that is not JSON as having no properties, silently."""
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\n")
+    (tmp_path / "e.csv").write_text(
+        'event_id,contact_id,type,timestamp,properties\ne1,c1,purchase,2025-12-01T00:00:00Z,"{""amount"": 500}"\n'
+        'e2,c2,purchase,2025-12-01T00:00:00Z,"{not json"\n'
+    )
+    out = tmp_path / "o.jsonl"
+    result = Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 11, "c2": 0}
+    bad = [b.reason for f in result.report.files for b in f.bad]
+    assert len(bad) == 1, bad
+    assert "properties is not valid JSON" in bad[0]
+
+
 def test_event_types_alike_but_for_case_are_named_from_a_duckdb_table(tmp_path: Path) -> None:
     """D106 was given for files on every engine and for PostgreSQL tables, but not for the
     embedded engine's tables."""

@@ -426,6 +426,14 @@ def test_engine_errors_are_user_errors(files: Path) -> None:
             tables=Inputs(contacts=files / "contacts.csv", contacts_table="x"),
         )
     assert info.value.diagnostics[0].code == "C002"
+    # files as arguments beside tables: C002 too (they were ignored: C003 "no contacts given")
+    for contacts_table in ("x", None):
+        with pytest.raises(LeadscoreError) as info:
+            app.score(
+                MODEL, files / "contacts.csv", None, AS_OF, None,
+                tables=Inputs(contacts_table=contacts_table, events_table="ev"),
+            )  # fmt: skip
+        assert info.value.diagnostics[0].code == "C002"
 
 
 def engine_options(engine: str, request: pytest.FixtureRequest) -> EngineOptions:

@@ -8,6 +8,7 @@ numbers, so those rows are reported by their id.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,10 @@ SESSION_CONF = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
 EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp")
+# settings of the caller's that would change what leadscore's SQL means: a timestamp literal
+# without a zone read as local time (TIMESTAMP_NTZ), a quote in a literal taken as written
+PINNED = {"spark.sql.timestampType": "TIMESTAMP_LTZ", "spark.sql.parser.escapedStringLiterals": "false"}
+UTC_NAMES = ("UTC", "Etc/UTC", "Z", "+00:00", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Zulu")
 
 
 def start_session(
@@ -74,8 +79,10 @@ def private_session(user: Any) -> Any:
     except Exception:  # Spark Connect has no newSession: leadscore's views share the caller's
         return user
     for key, value in user.sql("SET").collect():  # the settings made, as (key, value) rows
-        if key.startswith("spark.sql.") and user.conf.isModifiable(key):
+        if key.startswith("spark.sql.") and user.conf.isModifiable(key) and key not in PINNED:
             private.conf.set(key, value)
+    for key, value in PINNED.items():
+        private.conf.set(key, value)
     private.catalog.setCurrentCatalog(user.catalog.currentCatalog())
     private.catalog.setCurrentDatabase(user.catalog.currentDatabase())
     return private
@@ -114,11 +121,17 @@ class SparkExecutor:
     def materialize(self, name: str, select: str) -> None:
         from pyspark import StorageLevel
 
-        df = self.spark.sql(select).persist(StorageLevel.MEMORY_AND_DISK)
+        df = self.spark.sql(select)
+        # the same data the caller cached (`SELECT *` of a cached view) is read from that cache,
+        # and left to the caller: unpersisting it would drop the caller's cache
+        mine = df.storageLevel == StorageLevel.NONE
+        if mine:
+            df = df.persist(StorageLevel.MEMORY_AND_DISK)
         df.count()  # compute now: later reads (and non-deterministic ids) see one result
         old = self._cached.pop(name, None)
         df.createOrReplaceTempView(name)
-        self._cached[name] = df
+        if mine:
+            self._cached[name] = df
         if old is not None:
             old.unpersist()
 
@@ -174,8 +187,10 @@ class SparkEngine(Engine):
         # the caller's session (a notebook's): input tables are read in it, by its names
         self.user_spark = session if session is not None else start_session(master)
         self.spark = private_session(self.user_spark)
+        # an unqualified table name is in the caller's current database (for same_table)
+        self.default_schema = self.user_spark.catalog.currentDatabase()
         tz = self.spark.conf.get("spark.sql.session.timeZone")
-        if tz not in ("UTC", "Etc/UTC", "Z", "+00:00"):
+        if tz not in UTC_NAMES:
             raise LeadscoreError.simple(
                 "S002",
                 f"the Spark session's time zone is {tz}",
@@ -190,7 +205,15 @@ class SparkEngine(Engine):
         temporary view, dropped on close."""
         if self.spark is self.user_spark:
             return self.table_ref(name)
-        df = self.user_spark.sql(f"SELECT * FROM {self.table_ref(name)}")
+        try:
+            known = self.user_spark.catalog.tableExists(name)
+        except Exception:  # a name the catalog cannot parse: the query below says why
+            known = True
+        if not known:  # Spark logs a Java stack trace for a query of a missing table
+            raise LookupError(f"no table or view {name} in the catalog or the session")
+        # `WHERE true`: a plan of its own, which a cache of the caller's still serves, and which
+        # dropping the view afterwards uncaches (the bare `SELECT *` would uncache the caller's)
+        df = self.user_spark.sql(f"SELECT * FROM {self.table_ref(name)} WHERE true")
         view = f"leadscore_{uuid.uuid4().hex[:16]}"
         df.createOrReplaceGlobalTempView(view)
         self._shared_views.append(view)
@@ -255,16 +278,21 @@ class SparkEngine(Engine):
     def write_scores_table(self, name: str) -> None:
         from pyspark.errors import PySparkException
 
+        self._refuse_a_view(name)
+        # qualified: an unqualified name would find a temporary view first (leadscore's `scores`)
+        name = name if "." in name else f"{self.default_schema}.{name}"
         target = self.table_ref(name)
-        staging = self.table_ref(name + "__leadscore_new")
+        # a name of leadscore's own for the new table (a user's `t__leadscore_new` is left alone)
+        staging = self.table_ref(f"{name}__leadscore_{uuid.uuid4().hex[:12]}")
         try:
-            self.spark.sql(f"DROP TABLE IF EXISTS {staging}")
             self.spark.sql(f"CREATE TABLE {staging} USING parquet AS SELECT * FROM scores")
             # Spark's catalog cannot swap two tables in one transaction: the old table is dropped
             # and the new one renamed right after, a window of one catalog call
             self.spark.sql(f"DROP TABLE IF EXISTS {target}")
             self.spark.sql(f"ALTER TABLE {staging} RENAME TO {target}")
         except PySparkException as exc:
+            with contextlib.suppress(PySparkException):  # no half-made table left behind
+                self.spark.sql(f"DROP TABLE IF EXISTS {staging}")
             first = str(exc).strip().splitlines()[0]
             hint = "name a table in a database the catalog holds"
             if "LOCATION_ALREADY_EXISTS" in first:  # the files of a table an earlier session wrote
@@ -276,6 +304,24 @@ class SparkEngine(Engine):
             raise LeadscoreError.simple(
                 "C006", f"--out-table: cannot write the table {name} ({first})", hint
             ) from None
+        if self.user_spark is not self.spark:  # the caller's session knew the old table's files
+            with contextlib.suppress(PySparkException):
+                self.user_spark.catalog.refreshTable(name)
+
+    def _refuse_a_view(self, name: str) -> None:
+        """C006 for a view of that name (it would be replaced), or a temporary view of the
+        caller's (which would hide the table from the caller)."""
+        catalog = self.user_spark.catalog
+        try:
+            found = catalog.getTable(name) if catalog.tableExists(name) else None
+        except Exception:  # a name the catalog cannot look up: the write reports it
+            return
+        if found is not None and (found.isTemporary or str(found.tableType).upper() == "VIEW"):
+            kind = "a temporary view" if found.isTemporary else "a view"
+            raise LeadscoreError.simple(
+                "C006", f"--out-table: {name} is {kind}; leadscore writes and replaces tables only",
+                "name a table (a new name makes one), or drop the view first",
+            )  # fmt: skip
 
     def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
         return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))

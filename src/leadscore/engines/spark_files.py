@@ -49,15 +49,17 @@ def read_file(
     json_lines = fmt is Format.JSONL
     shadowed = shadowed_properties(df, props, json_lines)
     raw_columns = df.columns
+    df, problems = bad_properties_text(df, props)
     df = flatten_properties(df, props, json_lines=json_lines)
     if wanted is not None:
         keep = [c for c in df.columns if c in wanted or c.startswith("_")]
         df = df.select(*keep)
-    problems: list[tuple[str, str]] = []
     if json_lines:  # a list or record per line where one value is read: that line is bad
-        df, problems = nested_lines(df, (model_reads or set()) | props, set(props) - set(raw_columns))
+        df, nested = nested_lines(df, (model_reads or set()) | props, set(props) - set(raw_columns))
+        problems += nested
     if fmt is Format.CSV:
-        df, problems = undecodable_rows(df)
+        df, undecodable = undecodable_rows(df)
+        problems += undecodable
     if fmt is not Format.PARQUET:
         # monotonically_increasing_id() is computed anew on every read: keep one reading
         from pyspark import StorageLevel
@@ -253,6 +255,20 @@ def repeated_key(path: Path, message: str) -> LeadscoreError:
         "(--engine duckdb), which skips such a line when the key is read",
         where=Location(str(path)),
     )
+
+
+def bad_properties_text(df: Any, props: set[str]) -> tuple[Any, list[tuple[str, str]]]:
+    """A `properties` of text that is not JSON, where a property is read from it: a bad row, as
+    on the embedded engine and for tables (Spark's reader would give its keys NULL, silently)."""
+    from pyspark.sql import functions as F
+
+    if "properties" not in df.columns or type(df.schema["properties"].dataType).__name__ != "StringType":
+        return df, []
+    if not props - set(df.columns):
+        return df, []
+    t = SparkTyping()
+    df = df.withColumn("_bad_properties", F.expr(t.json_invalid("`properties`")))
+    return df, [("_bad_properties", t.lit("properties is not valid JSON"))]
 
 
 def undecodable_rows(df: Any) -> tuple[Any, list[tuple[str, str]]]:
