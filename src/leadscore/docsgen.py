@@ -137,8 +137,10 @@ def type_text(s: dict[str, Any]) -> str:
             n = f" (exactly {s['minItems']})"
         return f"list of {type_text(s['items'])}{n}" if "items" in s else f"list{n}"
     if kind == "object":
-        values = s.get("additionalProperties") or next(iter(s.get("patternProperties", {}).values()), None)
-        return f"mapping of name → {type_text(values)}" if isinstance(values, dict) else "mapping"
+        keyed = next(iter(s.get("patternProperties", {}).values()), None)  # keys are names
+        values = keyed or s.get("additionalProperties")
+        key = "name" if keyed else "text"
+        return f"mapping of {key} → {type_text(values)}" if isinstance(values, dict) else "mapping"
     if kind == "string":
         pattern = str(s.get("pattern", ""))
         named = {
@@ -148,9 +150,9 @@ def type_text(s: dict[str, Any]) -> str:
             "": "text",
             DAY_PATTERN: "date",
         }
-        if pattern.endswith("%$"):
+        if pattern.endswith(("%$", "%\\s*$")):
             return "percentage such as `10%`"
-        if pattern.endswith("% of mql$"):
+        if pattern.endswith(("% of mql$", "of\\s+mql\\s*$")):
             return "`P% of mql` such as `50% of mql`"
         return named.get(pattern, f"text matching `{pattern}`")
     words = {"integer": "whole number", "number": "number", "boolean": "`true`/`false`", "null": "null"}

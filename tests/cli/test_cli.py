@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 MODEL = FIXTURES / "spec_example.yaml"
 CONTACTS = """contact_id,country,employees,job_title,industry,age,budget
@@ -229,6 +229,10 @@ def test_validate_reports_lint_and_strict_makes_warnings_fail() -> None:
     assert "valid" in r.stdout
     assert "W406" in r.stdout
     assert leadscore("validate", "-m", str(MODEL), "--strict").returncode == 1
+    # the JSON says what the exit code says (it said "ok": true with exit code 1)
+    strict = leadscore("validate", "-m", str(MODEL), "--strict", "--format", "json")
+    assert (strict.returncode, json.loads(strict.stdout)["ok"]) == (1, False)
+    assert json.loads(leadscore("validate", "-m", str(MODEL), "--format", "json").stdout)["ok"] is True
     assert leadscore("validate", "-m", str(MODEL), "--no-lint", "--strict").returncode == 0
 
 
@@ -243,6 +247,29 @@ def test_schema_is_json_schema_that_accepts_the_example(tmp_path: Path) -> None:
     jsonschema.validate(example, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**example, "surprise": 1}, schema)
+    # percentages written with spaces, which validate reads, are in the schema's shape too
+    starter = (ROOT / "src/leadscore/demo/starter_model.yaml").read_text()
+    assert "by: 10%, floor: 50% of mql" in starter
+    spaced = tmp_path / "spaced.yaml"
+    spaced.write_text(starter.replace("by: 10%, floor: 50% of mql", "by: 10 %, floor: 50 %  of mql"))
+    assert leadscore("validate", "-m", str(spaced), "--no-lint").returncode == 0
+    jsonschema.validate(YAML(typ="safe").load(spaced.read_text()), schema)
+    # a dimension name that is not a name: refused by the schema as by validate (it let it by)
+    program = example["programs"][0]
+    bad = {
+        **example,
+        "programs": [
+            {
+                **program,
+                "dimensions": {
+                    **program["dimensions"],
+                    "intent level": next(iter(program["dimensions"].values())),
+                },
+            }
+        ],
+    }
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
 
 
 def test_init_writes_a_valid_starter_model_and_refuses_to_overwrite(tmp_path: Path) -> None:

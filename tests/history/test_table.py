@@ -113,7 +113,7 @@ def test_csv_is_the_review_spreadsheet(table: HistoryTable) -> None:
     assert head["source"] == ["versions/v1.yaml", "versions/v2.yaml", "versions/v3.yaml", "versions/v4.yaml"]
     assert head["status"][0] == "valid"
     assert head["status"][2].startswith(
-        "invalid: 2 error(s)\nversions/v3.yaml:5:1: E201: unknown key 'programz'"
+        "invalid: 1 error(s)\nversions/v3.yaml:5:1: E201: unknown key 'programz'"
     )
     body = {(r[2], r[3]): r[6:] for r in rows[7:]}
     assert body[("interest", "pricing")] == ["+5 <30d", "+8 <30d (was +5 <30d)", "(invalid)", "+8 <30d"]

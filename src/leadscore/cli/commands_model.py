@@ -28,11 +28,12 @@ def validate(model: Path, no_lint: bool, strict: bool, fmt: str) -> None:
     report = app().validate(model, lint=not no_lint)
     errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
     warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
+    passed = report.ok and not (strict and warnings)  # what the exit code says
     if fmt == "json":
         click.echo(
             json.dumps(
                 {
-                    "ok": report.ok,
+                    "ok": passed,
                     "file": str(model),
                     "diagnostics": [d.to_json() for d in report.diagnostics],
                 },
@@ -48,7 +49,12 @@ def validate(model: Path, no_lint: bool, strict: bool, fmt: str) -> None:
                 len(c.rules) for p in m.programs for d in p.dimensions.values() for c in d.categories.values()
             )
             summary = f"{model}: valid — model {m.model} version {m.version_label}, {len(m.programs)} program(s), {rules} rules"
-            click.secho(summary + (f", {len(warnings)} warning(s)" if warnings else ""), fg="green")
+            if passed:
+                click.secho(summary + (f", {len(warnings)} warning(s)" if warnings else ""), fg="green")
+            else:
+                click.secho(
+                    f"{summary}, but {len(warnings)} warning(s), which --strict counts as errors", fg="red"
+                )
         else:
             click.secho(f"{model}: {len(errors)} error(s), {len(warnings)} warning(s)", fg="red")
     if errors:

@@ -251,9 +251,12 @@ def _identifier(pattern: str, what: str) -> Any:
             fixed = re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_") or "my_" + what
             if not rx.match(fixed):
                 fixed = "x_" + fixed
+            allowed = (
+                "letters, digits, _, . and -" if "." in pattern else "a letter, then letters, digits and _"
+            )
             raise problem(
                 "identifier",
-                f"'{value}' is not a valid {what} (use letters, digits and _)",
+                f"'{value}' is not a valid {what} (use {allowed})",
                 hint=f"for example {fixed}",
             )
         return value

@@ -92,6 +92,21 @@ def condition_depth(cond: Any) -> int:
     return deepest
 
 
+def gives_mql(program: dict[str, Any]) -> bool:
+    """The program has an MQL stage, or one that is itself in error (`mql: 60`, `min: sixty`,
+    `MQL:`, a misspelt `stage:`): that error is reported, not "the program has none" beside it."""
+    stages = program.get("stages")
+    if "stages" not in program:
+        stages = next((v for k, v in program.items() if did_you_mean(str(k), ["stages"]) == "stages"), None)
+        if stages is None:
+            return False
+    if not isinstance(stages, dict):
+        return True
+    return any(
+        k == "mql" or did_you_mean(str(k), ["mql"]) == "mql" or str(k).lower() == "mql" for k in stages
+    )
+
+
 def check_raw(data: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
     return list(_Checker(data, source).run())
 
@@ -131,7 +146,8 @@ class _Checker:
         for i, p in enumerate(programs):
             if isinstance(p, dict):
                 yield from self._program(p, ("programs", i))
-        yield from self._triggers(programs, triggers)
+        if "programs" in self.data:  # misspelt (`programmes:`): its own error, no knock-on E302
+            yield from self._triggers(programs, triggers)
         yield from self._case_clashes()
 
     def _case_clashes(self) -> Iterator[Diagnostic]:
@@ -198,7 +214,7 @@ class _Checker:
         names = [str(k) for k in dims]
         matrix = p.get("matrix")
         seen: set[str] = set()
-        for i, name in enumerate(_l(matrix)):
+        for i, name in enumerate(_l(matrix) if "dimensions" in p else []):  # else: its own error
             if not isinstance(name, str) or name in seen:  # a name given twice: said once
                 continue
             seen.add(name)
@@ -215,7 +231,7 @@ class _Checker:
         for name in _d(p.get("weights")):
             if name not in dims:
                 yield self._unknown("dimension", str(name), names, (*ppath, "weights", name), key=True)
-        has_mql = isinstance(_d(_d(p.get("stages")).get("mql")).get("min"), int | float)
+        has_mql = gives_mql(p)
         for dname, dim in dims.items():
             floor = _d(_d(dim).get("decay")).get("floor")
             if isinstance(floor, str) and "mql" in floor and not has_mql:
@@ -247,6 +263,18 @@ class _Checker:
                         mpath,
                         "use a mapping {value: digit} for text fields",
                     )
+                if isinstance(seg.get("map"), dict):  # text compares without case: a later twin never applies
+                    first: dict[str, str] = {}
+                    for k in seg["map"]:
+                        twin = first.setdefault(str(k).casefold(), str(k))
+                        if twin != str(k):
+                            yield self.diag(
+                                "E204",
+                                f"segment map values '{twin}' and '{k}' differ only in letter case",
+                                (*mpath, k),
+                                f"values are compared without letter case, so '{k}' never applies; keep one",
+                                key=True,
+                            )
                 if isinstance(seg.get("map"), dict) and kind in ("integer", "number", "boolean"):
                     yield self.diag(
                         "E303",
@@ -372,7 +400,10 @@ class _Checker:
                 )
 
     def _triggers(self, programs: list[Any], triggers: list[Any]) -> Iterator[Diagnostic]:
-        by_id = {p.get("id"): p for p in programs if isinstance(p, dict) and isinstance(p.get("id"), str)}
+        by_id: dict[str, dict[str, Any]] = {}
+        for p in programs:  # of two programs with one id (E301), the first
+            if isinstance(p, dict) and isinstance(p.get("id"), str):
+                by_id.setdefault(p["id"], p)
         for i, trig in enumerate(triggers):
             on = _d(_d(trig).get("on"))
             if not on:
@@ -399,8 +430,7 @@ class _Checker:
             if dim is not None and dim not in dims:
                 yield self._unknown("dimension", str(dim), [str(k) for k in dims], (*path, "dimension"))
                 continue
-            has_mql = isinstance(_d(_d(program.get("stages")).get("mql")).get("min"), int | float)
-            if on.get("stage_enters") == "mql" and not has_mql:
+            if on.get("stage_enters") == "mql" and not gives_mql(program):
                 yield self.diag(
                     "E309",
                     f"program '{program.get('id')}' has no MQL stage",

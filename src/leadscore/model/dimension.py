@@ -133,7 +133,7 @@ DecayAmount = Annotated[
     WithJsonSchema(
         {
             "oneOf": [
-                {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$"},
+                {"type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*%\\s*$"},  # as _PERCENT reads it
                 {"type": "number", "exclusiveMinimum": 0},
             ]
         }
@@ -146,7 +146,7 @@ DecayFloor = Annotated[
         {
             "oneOf": [
                 {"type": "number"},
-                {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?% of mql$"},
+                {"type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*%\\s+of\\s+mql\\s*$"},
             ]
         }
     ),

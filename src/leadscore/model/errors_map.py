@@ -301,7 +301,10 @@ def _render(err: Any, root: type[BaseModel], data: Any, source: SourceMap) -> _R
             message = "expected " + message[len("input should be ") :]
     if isinstance(ctx.get("code"), str):
         code = ctx["code"]
-    loc = source.location(path, prefer_key=at_key)
+    if path and path[-1] == "[key]":  # a mapping's key was refused (a name that is not valid): at the key
+        loc = source.location(path[:-1], prefer_key=True)
+    else:
+        loc = source.location(path, prefer_key=at_key)
     return _Rendered(Diagnostic(code, message, loc, hint, path=path), suggestion)
 
 

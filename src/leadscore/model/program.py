@@ -164,7 +164,8 @@ class Segment(Strict):
 
     field: str = Field(description="The contact field, such as employees.")
     map: SegmentMap = Field(
-        description="[[low, high, digit], ...] (inclusive, null = open) or {value: digit}."
+        description="[[low, high, digit], ...] (inclusive, null = open; where ranges overlap, the first "
+        "that holds the value gives the digit) or {value: digit} (values compared without letter case)."
     )
 
 

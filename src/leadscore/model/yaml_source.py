@@ -98,6 +98,9 @@ class _AliasBomb(Exception):
         self.path = path  # where the copies were being made (an alias has no place of its own)
 
 
+CORE_TAGS = "tag:yaml.org,2002:"  # str, int, float, bool, null, seq, map, …
+
+
 class _Builder:
     def __init__(self, file: str) -> None:
         self.source = SourceMap(file)
@@ -114,6 +117,18 @@ class _Builder:
             # nested aliases multiply (9 aliases of 9 aliases of … : 9^k values from a few lines)
             raise _AliasBomb(path)
         self.source.values[path] = _span(node.start_mark)
+        tag = str(node.tag or "")
+        if not tag.startswith(CORE_TAGS) or tag.startswith(CORE_TAGS + "python"):
+            shown = "!!" + tag[len(CORE_TAGS) :] if tag.startswith(CORE_TAGS) else tag
+            self.diagnostics.append(
+                Diagnostic(
+                    "E100",
+                    f"YAML syntax: the tag {shown} is not supported",
+                    Location(self.source.file, *_pos(node)),
+                    "remove the tag; a model file holds plain values, lists and mappings",
+                    path=path,
+                )
+            )
         if isinstance(node, ScalarNode):
             if not node.style and node.tag != "tag:yaml.org,2002:str":  # plain: None, or "" (C parser)
                 return resolve_plain_scalar(node.value)
