@@ -216,7 +216,7 @@ def test_status_json_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert r.exit_code == 2
     assert "'March 1st' is not a date such as 2026-01-15" in r.stderr
     r = run("status", "-m", "missing.yaml")
-    assert (r.exit_code, r.stderr.split(":")[0]) == (2, "E001")
+    assert (r.exit_code, r.stderr.split(":")[:2]) == (2, ["missing.yaml", " E001"])
     Path("bare.yaml").write_text(
         BASE.replace("review: {first_after: 60d, every: 90d}\n", ""), encoding="utf-8"
     )

@@ -112,12 +112,13 @@ def read_model_text(path: str | FsPath) -> str:
     if not p.exists():
         raise LeadscoreError.simple(
             "E001",
-            f"model file not found: {p}",
+            "model file not found",
             "check the path, or run `leadscore init` to create one",
+            where=Location(str(p)),
         )
     if p.is_dir():
         raise LeadscoreError.simple(
-            "E001", f"{p} is a folder, not a model file", "name the .yaml file inside it"
+            "E001", "a folder, not a model file", "name the .yaml file inside it", where=Location(str(p))
         )
     try:
         return p.read_text(encoding="utf-8")
@@ -134,7 +135,9 @@ def read_model_text(path: str | FsPath) -> str:
             )
         ) from None
     except OSError as exc:
-        raise LeadscoreError.simple("E001", f"cannot read {p}: {exc.strerror}") from None
+        raise LeadscoreError.simple(
+            "E001", f"cannot read it: {exc.strerror}", where=Location(str(p))
+        ) from None
 
 
 def validate_file(path: str | FsPath, lint: bool = True) -> ValidationReport:
