@@ -233,6 +233,9 @@ def test_validate_reports_lint_and_strict_makes_warnings_fail() -> None:
     strict = leadscore("validate", "-m", str(MODEL), "--strict", "--format", "json")
     assert (strict.returncode, json.loads(strict.stdout)["ok"]) == (1, False)
     assert json.loads(leadscore("validate", "-m", str(MODEL), "--format", "json").stdout)["ok"] is True
+    # a model file that is not there: its path in the JSON, as for every other problem (was null)
+    missing = leadscore("validate", "-m", "no-such-model.yaml", "--format", "json")
+    assert (missing.returncode, json.loads(missing.stdout)["error"]["file"]) == (2, "no-such-model.yaml")
     assert leadscore("validate", "-m", str(MODEL), "--no-lint", "--strict").returncode == 0
 
 
