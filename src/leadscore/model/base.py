@@ -252,7 +252,9 @@ def _identifier(pattern: str, what: str) -> Any:
             if not rx.match(fixed):
                 fixed = "x_" + fixed
             allowed = (
-                "letters, digits, _, . and -" if "." in pattern else "a letter, then letters, digits and _"
+                "a letter, digit or _, then letters, digits, _, . and -"
+                if "." in pattern
+                else "a letter, then letters, digits and _"
             )
             raise problem(
                 "identifier",

@@ -28,7 +28,7 @@ E204    bad value: out of range (a number beyond 1e9, a program whose score can 
         of the allowed words, keys that exclude each other (two operators in a condition,
         when and event in a rule); a program of more than 500 rules, a condition
         nested more than 32 levels deep, or two contact fields (event properties,
-        dimensions, rule ids) whose names differ only in letter case
+        dimensions, rule ids, segment map values) whose names differ only in letter case
 E301    duplicate id (program, trigger, or rule/gate within a program)
 E302    unknown reference: a dimension, program or band name that does not exist
 E303    an operand or segment map that does not fit the field's declared type
