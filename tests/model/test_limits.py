@@ -148,7 +148,7 @@ def test_numbers_in_a_model_are_at_most_1e9_and_scores_at_most_1e15() -> None:
     # each number within bounds, but a weight multiplies them past what rounds to whole points
     report = validate_text(_fit(rule("1e9"), "    weights: {fit: 1e9}\n"), "m.yaml")
     assert [(d.code, d.message) for d in report.diagnostics] == [
-        ("E204", "program 'main' can score 0 to 1e+18: a score is at most 1e15 from zero")
+        ("E204", "program 'main' can score 0 to 1e+18: a score must stay within 1e15 of zero")
     ]
     assert report.diagnostics[0].location is not None
     assert report.diagnostics[0].location.line == 5

@@ -92,7 +92,7 @@ def threshold_max(program: Program) -> float:
 
 
 def bound_text(x: float) -> str:
-    return "no limit" if math.isinf(x) else f"{x:g}"
+    return "no limit" if math.isinf(x) else (f"{x:g}" if abs(x) < 1e15 else f"{x:.7g}")
 
 
 # a total this far from zero no longer rounds reliably to whole points (doubles are exact
@@ -108,7 +108,7 @@ def range_errors(model: Model, source: SourceMap) -> Iterator[Diagnostic]:
         if math.isfinite(far) and far > MAX_SCORE:
             yield Diagnostic(
                 "E204",
-                f"program '{program.id}' can score {bound_text(reach.lo)} to {bound_text(reach.hi)}: a score is at most 1e15 from zero",
+                f"program '{program.id}' can score {bound_text(reach.lo)} to {bound_text(reach.hi)}: a score must stay within 1e15 of zero",
                 source.location((*ppath, "id")),
                 "use smaller points or weights, or cap the dimensions with max",
                 Severity.ERROR,

@@ -217,6 +217,13 @@ def syntax_diagnostic(exc: Any, text: str, file: str) -> Diagnostic:
     def line_of(mark: Any) -> str:
         return lines[mark.line] if mark and 0 <= mark.line < len(lines) else ""
 
+    if "another document" in problem:  # `---` (or `...`) and a second model after the first
+        return Diagnostic(
+            "E100",
+            "YAML syntax: a second document (after ---); a model file holds one model",
+            at(pmark),
+            "keep one model per file; remove the --- line and what follows it, or move it to a file of its own",
+        )
     if "'\\t'" in problem or "\t" in problem:
         return Diagnostic(
             "E100",
