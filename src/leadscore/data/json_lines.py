@@ -17,6 +17,7 @@ import pyarrow as pa
 from leadscore.data.report import BadRow
 from leadscore.data.text_readers import (
     LINE,
+    NOT_JSON,
     PROPERTIES,
     Progress,
     TextTable,
@@ -117,7 +118,7 @@ def properties_from_text(text: str, wanted: set[str] | None) -> tuple[dict[str, 
     try:
         obj = _loads(text, wanted)
     except json.JSONDecodeError as exc:
-        return None, f"properties is not valid JSON: {exc.msg}"
+        return None, f"{NOT_JSON}: {exc.msg}"
     except _RepeatedKey as exc:
         return None, f"properties: {_twice(exc.key)}"
     return (obj, None) if isinstance(obj, dict) else (None, _NOT_AN_OBJECT)

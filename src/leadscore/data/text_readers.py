@@ -28,6 +28,7 @@ from leadscore.diagnostics import LeadscoreError, Location
 
 LINE = "_line"
 PROPERTIES = "properties"
+NOT_JSON = "properties is not valid JSON"  # the bad-row reason (JSON Lines adds why)
 
 Progress = Callable[[int], None]
 

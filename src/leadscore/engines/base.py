@@ -24,7 +24,7 @@ from leadscore.data.normalize import (
     normalize_events,
 )
 from leadscore.data.report import LoadReport
-from leadscore.data.text_readers import PROPERTIES
+from leadscore.data.text_readers import NOT_JSON, PROPERTIES
 from leadscore.diagnostics import LeadscoreError
 from leadscore.output.columns import Layout
 from leadscore.output.writers import write_arrow
@@ -87,7 +87,7 @@ class Engine:
             read = ", ".join(f"{t.json_text(doc, p)} AS {t.q(p)}" for p in from_json)
             ex.stage("raw_table_events", f"SELECT *, {read} FROM {raw.relation}")
             raw.relation = "raw_table_events"
-            raw.row_problems = [(t.json_invalid(doc), t.lit("properties is not valid JSON"))]
+            raw.row_problems = [(t.json_invalid(doc), t.lit(NOT_JSON))]
         report.files.append(normalize_events(ex, raw, properties))
         return report
 

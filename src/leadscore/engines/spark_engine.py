@@ -169,7 +169,6 @@ class SparkExecutor:
 
 class SparkEngine(Engine):
     name = "spark"
-    default_schema = "default"
     dialect = SparkDialect()
 
     def __init__(self, session: Any = None, master: str = "local[2]") -> None:

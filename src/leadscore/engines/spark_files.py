@@ -16,7 +16,7 @@ from leadscore.data.column_names import check_case_clashes, nanosecond_columns, 
 from leadscore.data.formats import Format, detect_format, parquet_parts
 from leadscore.data.normalize import RawInput
 from leadscore.data.sqltyping import SparkTyping
-from leadscore.data.text_readers import UNREAD, csv_header, sniff_delimiter
+from leadscore.data.text_readers import NOT_JSON, UNREAD, csv_header, sniff_delimiter
 from leadscore.diagnostics import LeadscoreError, Location
 
 CORRUPT = "_corrupt"
@@ -268,7 +268,7 @@ def bad_properties_text(df: Any, props: set[str]) -> tuple[Any, list[tuple[str, 
         return df, []
     t = SparkTyping()
     df = df.withColumn("_bad_properties", F.expr(t.json_invalid("`properties`")))
-    return df, [("_bad_properties", t.lit("properties is not valid JSON"))]
+    return df, [("_bad_properties", t.lit(NOT_JSON))]
 
 
 def undecodable_rows(df: Any) -> tuple[Any, list[tuple[str, str]]]:

@@ -241,7 +241,8 @@ ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
-def _identifier(pattern: str, what: str) -> Any:
+def _identifier(pattern: str, what: str, allowed: str) -> Any:
+    """A validator of ids or names: `allowed` says in words what `pattern` accepts."""
     rx = re.compile(pattern)
 
     def check(value: Any) -> str:
@@ -251,11 +252,6 @@ def _identifier(pattern: str, what: str) -> Any:
             fixed = re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_") or "my_" + what
             if not rx.match(fixed):
                 fixed = "x_" + fixed
-            allowed = (
-                "a letter, digit or _, then letters, digits, _, . and -"
-                if "." in pattern
-                else "a letter, then letters, digits and _"
-            )
             raise problem(
                 "identifier",
                 f"'{value}' is not a valid {what} (use {allowed})",
@@ -268,12 +264,12 @@ def _identifier(pattern: str, what: str) -> Any:
 
 Id = Annotated[
     str,
-    BeforeValidator(_identifier(ID_PATTERN, "id")),
+    BeforeValidator(_identifier(ID_PATTERN, "id", "a letter, digit or _, then letters, digits, _, . and -")),
     WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
 ]
 Name = Annotated[
     str,
-    BeforeValidator(_identifier(NAME_PATTERN, "name")),
+    BeforeValidator(_identifier(NAME_PATTERN, "name", "a letter, then letters, digits and _")),
     WithJsonSchema({"type": "string", "pattern": NAME_PATTERN}),
 ]
 

@@ -7,7 +7,7 @@ malformed is skipped here because the schema reports it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from leadscore.diagnostics import Diagnostic
@@ -95,16 +95,26 @@ def condition_depth(cond: Any) -> int:
 def gives_mql(program: dict[str, Any]) -> bool:
     """The program has an MQL stage, or one that is itself in error (`mql: 60`, `min: sixty`,
     `MQL:`, a misspelt `stage:`): that error is reported, not "the program has none" beside it."""
-    stages = program.get("stages")
-    if "stages" not in program:
-        stages = next((v for k, v in program.items() if did_you_mean(str(k), ["stages"]) == "stages"), None)
-        if stages is None:
-            return False
-    if not isinstance(stages, dict):
-        return True
-    return any(
-        k == "mql" or did_you_mean(str(k), ["mql"]) == "mql" or str(k).lower() == "mql" for k in stages
+    given = (
+        [program["stages"]]
+        if "stages" in program
+        else [v for k, v in program.items() if did_you_mean(str(k), ["stages"]) == "stages"]
     )
+    if not given:
+        return False
+    stages = given[0]
+    return not isinstance(stages, dict) or any(
+        str(k).lower() == "mql" or did_you_mean(str(k), ["mql"]) == "mql" for k in stages
+    )
+
+
+def alike_but_for_case(names: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, str, Path]]:
+    """(the first spelling, a later one, where the later one is) for names that differ only in case."""
+    first: dict[str, str] = {}
+    for name, path in names:
+        other = first.setdefault(name.casefold(), name)
+        if other != name:
+            yield other, name, path
 
 
 def check_raw(data: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
@@ -156,17 +166,14 @@ class _Checker:
         properties) apart, nor an output file two such dimensions' or rules' columns. The same
         name twice (a rule id in two programs) is one column, and fine."""
         for what, found in self._names.items():
-            first: dict[str, str] = {}
-            for name, path in found:
-                other = first.setdefault(name.casefold(), name)
-                if other != name:
-                    yield self.diag(
-                        "E204",
-                        f"{what} '{other}' and '{name}' differ only in letter case",
-                        path,
-                        f"use one spelling: the engines compare column names without case, so {_CLASH_WHERE[what]}",
-                        key=path[-1] != "field" and path[-1] != "id",
-                    )
+            for other, name, path in alike_but_for_case(found):
+                yield self.diag(
+                    "E204",
+                    f"{what} '{other}' and '{name}' differ only in letter case",
+                    path,
+                    f"use one spelling: the engines compare column names without case, so {_CLASH_WHERE[what]}",
+                    key=path[-1] != "field" and path[-1] != "id",
+                )
 
     def _duplicates(self, what: str, items: list[tuple[Any, Path]]) -> Iterator[Diagnostic]:
         first: dict[str, Path] = {}
@@ -264,17 +271,15 @@ class _Checker:
                         "use a mapping {value: digit} for text fields",
                     )
                 if isinstance(seg.get("map"), dict):  # text compares without case: a later twin never applies
-                    first: dict[str, str] = {}
-                    for k in seg["map"]:
-                        twin = first.setdefault(str(k).casefold(), str(k))
-                        if twin != str(k):
-                            yield self.diag(
-                                "E204",
-                                f"segment map values '{twin}' and '{k}' differ only in letter case",
-                                (*mpath, k),
-                                f"values are compared without letter case, so '{k}' never applies; keep one",
-                                key=True,
-                            )
+                    values = [(str(k), (*mpath, k)) for k in seg["map"]]
+                    for twin, k, kpath in alike_but_for_case(values):
+                        yield self.diag(
+                            "E204",
+                            f"segment map values '{twin}' and '{k}' differ only in letter case",
+                            kpath,
+                            f"values are compared without letter case, so '{k}' never applies; keep one",
+                            key=True,
+                        )
                 if isinstance(seg.get("map"), dict) and kind in ("integer", "number", "boolean"):
                     yield self.diag(
                         "E303",

@@ -130,7 +130,7 @@ class _Builder:
                 )
             )
         if isinstance(node, ScalarNode):
-            if not node.style and node.tag != "tag:yaml.org,2002:str":  # plain: None, or "" (C parser)
+            if not node.style and node.tag != CORE_TAGS + "str":  # plain: None, or "" (C parser)
                 return resolve_plain_scalar(node.value)
             return node.value
         if isinstance(node, SequenceNode):
