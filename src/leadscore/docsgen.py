@@ -18,7 +18,7 @@ from typing import Any, get_args
 import click
 from pydantic import BaseModel
 
-from leadscore.model.base import DAY_PATTERN, ID_PATTERN, NAME_PATTERN
+from leadscore.model.base import DAY_PATTERN, ID_PATTERN, MAX_NUMBER, NAME_PATTERN
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (src/leadscore/docsgen.py)
 DOCS = ROOT / "docs"
@@ -147,6 +147,7 @@ def type_text(s: dict[str, Any]) -> str:
             ID_PATTERN: "id",
             NAME_PATTERN: "name",
             "^[0-9]+[hdw]$": "duration",
+            "^[0-9]*[1-9][0-9]*[hdw]$": "duration",  # a positive one (most are)
             "": "text",
             DAY_PATTERN: "date",
         }
@@ -156,7 +157,8 @@ def type_text(s: dict[str, Any]) -> str:
             return "`P% of mql` such as `50% of mql`"
         return named.get(pattern, f"text matching `{pattern}`")
     words = {"integer": "whole number", "number": "number", "boolean": "`true`/`false`", "null": "null"}
-    bounds = ", ".join(f"{op} {s[k]}" for k, op in _BOUNDS if k in s)
+    # a number's own limit (±1e9) is stated once, under Value types
+    bounds = ", ".join(f"{op} {s[k]}" for k, op in _BOUNDS if k in s and abs(s[k]) != MAX_NUMBER)
     return words.get(str(kind), "any value") + (f" ({bounds})" if bounds else "")
 
 

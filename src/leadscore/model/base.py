@@ -55,6 +55,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
 
+def exactly_one(*keys: str) -> dict[str, Any]:
+    """JSON Schema: exactly one of `keys` is given a value (null counts as not given), as the
+    object's own validator demands (one operator per condition, one thing a trigger watches)."""
+    return {"oneOf": [{"required": [k], "properties": {k: {"not": {"type": "null"}}}} for k in keys]}
+
+
 _LOOSE_DURATION = re.compile(r"^(-?)\s*([0-9]*\.?[0-9]+)\s*([a-z]*)$", re.IGNORECASE)
 _UNIT_WORDS = {
     "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
@@ -154,7 +160,13 @@ PositiveDuration = Annotated[
     Duration,
     BeforeValidator(_duration),
     PlainSerializer(lambda d: d.text, return_type=str),
-    WithJsonSchema({**_DURATION_SCHEMA, "description": "A positive duration: a whole number and h, d or w."}),
+    WithJsonSchema(
+        {
+            **_DURATION_SCHEMA,
+            "pattern": "^[0-9]*[1-9][0-9]*[hdw]$",  # not zero
+            "description": "A positive duration: a whole number and h, d or w.",
+        }
+    ),
 ]
 NonNegativeDuration = Annotated[
     Duration,
@@ -221,7 +233,11 @@ def _finite(value: Any) -> float:
     return float(value)
 
 
-Number = Annotated[float, BeforeValidator(_finite), WithJsonSchema({"type": "number"})]
+Number = Annotated[
+    float,
+    BeforeValidator(_finite),
+    WithJsonSchema({"type": "number", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}),
+]
 
 
 def _name(value: Any) -> str:

@@ -11,9 +11,9 @@ import math
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema, model_validator
 
-from leadscore.model.base import Strict, describe, number_text, problem
+from leadscore.model.base import Strict, describe, exactly_one, number_text, problem
 from leadscore.model.suggest import suggest
 
 Scalar = str | int | float | bool
@@ -176,6 +176,8 @@ BoolOperand = Annotated[bool, BeforeValidator(_bool), WithJsonSchema({"type": "b
 
 class Leaf(Strict):
     """Tests one field with one operator."""
+
+    model_config = ConfigDict(json_schema_extra=exactly_one(*OPERATORS))
 
     field: str = Field(description="A contact field (fit rules, gates) or an event property (where).")
     eq: ScalarOperand | None = Field(None, description="Equal to the value.")

@@ -152,7 +152,19 @@ SegmentMap = Annotated[
                     "type": "object",
                     "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 9},
                 },
-                {"type": "array", "items": {"type": "array", "minItems": 3, "maxItems": 3}},
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "array",
+                        "minItems": 3,
+                        "maxItems": 3,
+                        "prefixItems": [
+                            {"type": ["number", "null"]},  # low (null: open)
+                            {"type": ["number", "null"]},  # high
+                            {"type": "integer", "minimum": 0, "maximum": 9},  # the digit
+                        ],
+                    },
+                },
             ]
         }
     ),
@@ -210,13 +222,17 @@ class Program(Strict):
         None, description="Only contacts matching this are scored (null: all)."
     )
     gates: list[Gate] = Field(default_factory=list, description="Must-have criteria.")
-    dimensions: dict[Name, Dimension] = Field(description="Dimensions by name, such as fit and engagement.")
+    dimensions: dict[Name, Dimension] = Field(
+        description="Dimensions by name, such as fit and engagement.", json_schema_extra={"minProperties": 1}
+    )
     weights: dict[Name, Number] | None = Field(
         None, description="Weight per dimension in the total (default 1)."
     )
     bands: list[Band] | None = Field(None, description="Bands on the program total.")
     matrix: list[Name] | None = Field(
-        None, description="Two banded dimensions whose bands join, such as [fit, engagement]."
+        None,
+        description="Two banded dimensions whose bands join, such as [fit, engagement].",
+        json_schema_extra={"minItems": 2, "maxItems": 2, "uniqueItems": True},
     )
     stages: Stages | None = Field(None, description="The MQL stage.")
     format: ScoreFormat = Field("plain", description="plain, or encoded with a segment map.")

@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -19,12 +20,17 @@ from leadscore.model.base import (
     Name,
     Number,
     Strict,
+    exactly_one,
     problem,
 )
+
+WATCHED = ("stage_enters", "band_enters", "score_crosses_above", "score_crosses_below")
 
 
 class TriggerOn(Strict):
     """When the trigger fires: the moment its condition turns from false to true."""
+
+    model_config = ConfigDict(json_schema_extra=exactly_one(*WATCHED))
 
     program: Id | None = Field(None, description="The program (optional when the model has one).")
     dimension: Name | None = Field(
@@ -37,11 +43,7 @@ class TriggerOn(Strict):
 
     @model_validator(mode="after")
     def _one(self) -> TriggerOn:
-        set_ = [
-            k
-            for k in ("stage_enters", "band_enters", "score_crosses_above", "score_crosses_below")
-            if getattr(self, k) is not None
-        ]
+        set_ = [k for k in WATCHED if getattr(self, k) is not None]
         things = "stage_enters, band_enters, score_crosses_above or score_crosses_below"
         if not set_:
             raise problem(
@@ -72,7 +74,9 @@ class TriggerOn(Strict):
 class Webhook(Strict):
     """An HTTP POST of the transition as JSON, signed when a secret is named."""
 
-    url: str = Field(description="Where to POST the JSON payload.")
+    url: str = Field(
+        description="Where to POST the JSON payload.", json_schema_extra={"pattern": "^https?://"}
+    )
     secret_env: str | None = Field(
         None, description="Environment variable holding the HMAC-SHA256 signing secret."
     )
@@ -92,6 +96,8 @@ class Webhook(Strict):
 
 class Assign(Strict):
     """Give the contact an owner: one named owner, or the next of a list in turn."""
+
+    model_config = ConfigDict(json_schema_extra=exactly_one("round_robin", "owner"))
 
     round_robin: list[str] | None = Field(None, min_length=1, description="Owners to take turns.")
     owner: str | None = Field(None, description="One owner.")
