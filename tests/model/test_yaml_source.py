@@ -32,6 +32,7 @@ TRICKY = {
     "two_documents": "a: 1\n---\nb: 2\n",
     "tab_indent": "a:\n\tb: 1\n",
     "unclosed": "a: [1, 2\n",
+    "core_tags": "a: !!int '18'\nb: !!float 1\nc: &x !!bool true\nd: !!int eighteen\ne: [!!null ~, !!float x]\n",
 }
 
 
@@ -68,3 +69,19 @@ def test_the_fast_parser_is_installed_and_used(monkeypatch: pytest.MonkeyPatch) 
     doc = load_yaml("model: m\nversion: 1\n", "m.yaml")
     assert doc.data == {"model": "m", "version": 1}
     assert calls == ["libyaml"]
+
+
+def test_an_explicit_core_tag_converts_or_is_an_error() -> None:
+    doc = load_yaml(TRICKY["core_tags"], "m.yaml")
+    assert repr(doc.data) == repr({"a": 18, "b": 1.0, "c": True, "d": "eighteen", "e": [None, "x"]})
+    assert [d.render() for d in doc.diagnostics] == [
+        "m.yaml:4:4: E100: YAML: the tag !!int needs a whole number, got 'eighteen'\n"
+        "    hint: remove the tag (a model file needs none), or write a value of that type",
+        "m.yaml:5:15: E100: YAML: the tag !!float needs a number, got 'x'\n"
+        "    hint: remove the tag (a model file needs none), or write a value of that type",
+    ]
+    # a plain value keeps its YAML 1.2 reading, whatever tag the parser guessed for it (1_000 is
+    # an int to a YAML 1.1 parser, text in YAML 1.2); only a tag written in the file converts
+    plain = load_yaml("a: 1_000\nb: 0o17\nc: 2026-01-01\n", "m.yaml")
+    assert plain.data == {"a": "1_000", "b": 15, "c": "2026-01-01"}
+    assert plain.diagnostics == []

@@ -24,6 +24,7 @@ SYNONYMS = {
     "includes": "contains", "contain": "contains",
     "exist": "exists", "present": "exists", "is_set": "exists",
     "ignore_case": "case_sensitive", "case_insensitive": "case_sensitive",
+    ">": "gt", ">=": "gte", "<": "lt", "<=": "lte", "=": "eq", "==": "eq", "!=": "ne", "<>": "ne",
     # combinators
     "and": "all", "all_of": "all", "or": "any",
     # field types
@@ -36,7 +37,9 @@ SYNONYMS = {
     # rules
     "score": "points", "value": "points", "pts": "points", "type": "event",
     "event_type": "event", "halflife": "half_life", "filter": "where", "condition": "when",
-    "bots": "include_bots",
+    "bots": "include_bots", "include": "include_bots", "with_bots": "include_bots",
+    # triggers
+    "actions": "do", "then": "do", "action": "do", "when": "on|when", "trigger": "on",
 }  # fmt: skip
 
 

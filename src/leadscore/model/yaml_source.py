@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,10 +100,19 @@ class _AliasBomb(Exception):
 
 
 CORE_TAGS = "tag:yaml.org,2002:"  # str, int, float, bool, null, seq, map, …
+# what a scalar with an explicit tag (`!!int 18`, `!!float "2.5"`) must read as, in words
+_TAGGED: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "int": ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "float": ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
+    "bool": ("true or false", lambda v: isinstance(v, bool)),
+    "null": ("null", lambda v: v is None),
+}
+_EXPLICIT_TAG = re.compile(r"^(?:&\S+\s+)?!")  # a node's text starts with its tag (after an anchor)
 
 
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str = "") -> None:
+        self.lines = text.splitlines()
         self.source = SourceMap(file)
         self.diagnostics: list[Diagnostic] = []
         self.built = 0  # values built, copies made through aliases included
@@ -120,16 +130,14 @@ class _Builder:
         tag = str(node.tag or "")
         if not tag.startswith(CORE_TAGS) or tag.startswith(CORE_TAGS + "python"):
             shown = "!!" + tag[len(CORE_TAGS) :] if tag.startswith(CORE_TAGS) else tag
-            self.diagnostics.append(
-                Diagnostic(
-                    "E100",
-                    f"YAML syntax: the tag {shown} is not supported",
-                    Location(self.source.file, *_pos(node)),
-                    "remove the tag; a model file holds plain values, lists and mappings",
-                    path=path,
-                )
-            )
+            self._tag_problem(
+                node, path, f"YAML syntax: the tag {shown} is not supported",
+                "remove the tag; a model file holds plain values, lists and mappings",
+            )  # fmt: skip
         if isinstance(node, ScalarNode):
+            kind = tag[len(CORE_TAGS) :]
+            if kind in _TAGGED and self._explicit(node):
+                return self._tagged(node, kind, path)
             if not node.style and node.tag != CORE_TAGS + "str":  # plain: None, or "" (C parser)
                 return resolve_plain_scalar(node.value)
             return node.value
@@ -138,6 +146,30 @@ class _Builder:
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         raise TypeError(f"unexpected YAML node {type(node).__name__}")  # pragma: no cover
+
+    def _tag_problem(self, node: Any, path: Path, message: str, hint: str) -> None:
+        self.diagnostics.append(
+            Diagnostic("E100", message, Location(self.source.file, *_pos(node)), hint, path=path)
+        )
+
+    def _explicit(self, node: Any) -> bool:
+        """The tag is written in the file (`!!int x`), not the one a plain value resolves to."""
+        mark = node.start_mark
+        line = self.lines[mark.line] if mark.line < len(self.lines) else ""
+        return bool(_EXPLICIT_TAG.match(line[mark.column :]))
+
+    def _tagged(self, node: Any, kind: str, path: Path) -> Any:
+        """`!!int "18"` is 18 and `!!float 1` is 1.0, as YAML says; `!!int eighteen` is an error,
+        not the text 'eighteen' (a model would then refuse it for a reason far from the tag)."""
+        words, fits = _TAGGED[kind]
+        value = resolve_plain_scalar(node.value)
+        if not fits(value):
+            self._tag_problem(
+                node, path, f"YAML: the tag !!{kind} needs {words}, got '{node.value}'",
+                "remove the tag (a model file needs none), or write a value of that type",
+            )  # fmt: skip
+            return node.value
+        return float(value) if kind == "float" else value
 
     def _mapping(self, node: Any, path: Path) -> dict[Any, Any]:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -356,7 +388,7 @@ def load_yaml(text: str, file: str, fast: bool = True) -> YamlDocument:
     """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    builder = _Builder(file)
+    builder = _Builder(file, text)
     node = _compose_with_libyaml(text) if fast else None
     if node is None:
         try:
