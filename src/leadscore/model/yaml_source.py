@@ -302,6 +302,16 @@ def syntax_diagnostic(exc: Any, text: str, file: str) -> Diagnostic:
         hint = "keys of one mapping start in the same column, and '- ' items of one list too"
         if bad.startswith("-"):
             message = "YAML syntax: bad indentation of this '- ' item"
+            key = _line_in_column(lines, pmark.line, pmark.column)
+            if key is not None and not _is_item(lines[key]):  # `fit:` … `- engagement:`
+                word = lines[key].strip().split(":", 1)[0]
+                return Diagnostic(
+                    "E100",
+                    "YAML syntax: a '- ' list item where the keys of a mapping are",
+                    at(pmark),
+                    f"line {key + 1} has the key '{word}' in this column, so this '- ' is likely stray:"
+                    " keys of a mapping take no '- ' (remove it); items of a list all start with '- '",
+                )
             if prev is not None and prev[1].strip().startswith("-"):
                 pcol = len(prev[1]) - len(prev[1].lstrip()) + 1
                 hint = (
@@ -310,6 +320,17 @@ def syntax_diagnostic(exc: Any, text: str, file: str) -> Diagnostic:
                 )
         else:
             word = bad.split(":", 1)[0].strip() or bad
+            dash = _line_in_column(lines, pmark.line, pmark.column)
+            if dash is not None and _is_item(
+                lines[dash]
+            ):  # `- fit:` … `engagement:`: the '- ' started a list the key cannot be in
+                return Diagnostic(
+                    "E100",
+                    "YAML syntax: a '- ' list item where the keys of a mapping are",
+                    Location(file, dash + 1, pmark.column + 1),
+                    f"line {pmark.line + 1} has the key '{word}' in this column, so this '- ' is likely"
+                    " stray: keys of a mapping take no '- ' (remove it); items of a list all start with '- '",
+                )
             message = f"YAML syntax: bad indentation of '{word}'"
             if prev is not None:
                 hint = (
@@ -367,6 +388,26 @@ def _previous_content_line(lines: list[str], before: int) -> tuple[int, str] | N
         if stripped and not stripped.startswith("#"):
             return i, lines[i]
     return None
+
+
+def _line_in_column(lines: list[str], before: int, column: int) -> int | None:
+    """The nearest line (0-based) above `before` that starts at `column` (0-based), in the block
+    that holds it (no line between starts further left)."""
+    for i in range(before - 1, -1, -1):
+        stripped = lines[i].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(lines[i]) - len(lines[i].lstrip())
+        if indent < column:
+            return None
+        if indent == column:
+            return i
+    return None
+
+
+def _is_item(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith("- ") or stripped == "-"
 
 
 def _key_column(line: str) -> int:
