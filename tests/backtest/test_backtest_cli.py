@@ -30,7 +30,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(folder: Path, *extra: str) -> tuple[int, str]:
     args = ["backtest", "-m", str(folder / "v1.yaml"), "-m", str(folder / "v2.yaml"), "-c", str(folder / "contacts.csv"),
-            "-e", str(folder / "events.csv"), "-o", str(folder / "outcomes.csv"), "--from", "2026-07-01", "--to", "2026-10-31", *extra]  # fmt: skip
+            "-e", str(folder / "events.csv"), "--outcomes", str(folder / "outcomes.csv"), "--from", "2026-07-01", "--to", "2026-10-31", *extra]  # fmt: skip
     result = CliRunner().invoke(cli, args)
     return result.exit_code, result.output
 

@@ -143,6 +143,26 @@ def test_a_value_without_its_option_is_named_in_the_hint(data: Path) -> None:
     ]
 
 
+def test_o_is_out_everywhere_and_a_missing_short_option_names_the_long_ones(data: Path) -> None:
+    """`-o` meant --outcomes in backtest and --out in score, schema and history."""
+    from leadscore.cli.main import cli
+
+    for name, command in cli.commands.items():  # type: ignore[attr-defined]
+        for param in command.params:
+            if "-o" in param.opts:
+                assert "--out" in param.opts, name
+    r = leadscore(
+        "backtest", "-m", "model.yaml", "-c", "c.csv", "-e", "e.csv", "-o", "outcomes.csv", cwd=data
+    )
+    assert r.stderr.splitlines() == [
+        "C007: leadscore backtest: No such option '-o'.",
+        "    hint: did you mean --outcomes? leadscore backtest --help lists its options",
+    ]
+    r = leadscore("evaluate", "-o", "report.html", "-x", cwd=data)
+    assert "No such option '-x'" in r.stderr
+    assert "    hint: leadscore evaluate --help lists its options" in r.stderr
+
+
 def test_json_errors_have_one_shape(data: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: x\nversion: 1\nprograms: []\n")

@@ -45,7 +45,6 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> int:
 @EVENTS
 @click.option(
     "--outcomes",
-    "-o",
     type=click.Path(path_type=Path),
     help="Outcomes (contact_id, outcome, timestamp, …): stages they set take precedence.",
 )
@@ -128,7 +127,7 @@ def backtest(
 
     \b
       leadscore backtest -m model_v1.yaml -m model_v2.yaml -c contacts.csv -e events.csv \\
-          -o outcomes.csv --from 2026-05-01 --to 2026-11-01
+          --outcomes outcomes.csv --from 2026-05-01 --to 2026-11-01
     """
     from leadscore.backtest.run import to_json
     from leadscore.cli.main import make_inputs

@@ -64,6 +64,7 @@ CONTACTS = click.option(
 )
 OUT = click.option(
     "--out",
+    "-o",
     type=click.Path(path_type=Path),
     help="Write the report to this file (.html, .json or .txt) instead of standard output.",
 )

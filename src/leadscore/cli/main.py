@@ -180,7 +180,18 @@ def usage_error(exc: click.UsageError, argv: list[str] | None = None) -> Leadsco
             hint = f"{stray[0]} is given without an option; did you mean {option} {stray[0]}?"
     elif message.startswith("Got unexpected extra argument"):
         hint = f"every value follows its option (--contacts FILE, …); {hint}"
+    elif isinstance(exc, click.NoSuchOption) and ctx is not None and _is_short(exc.option_name):
+        # `backtest -o outcomes.csv`: -o is --out elsewhere, and this command has no short form
+        longer = sorted(
+            o for p in ctx.command.params for o in p.opts if o.startswith("--" + exc.option_name[1])
+        )
+        if longer:
+            hint = f"did you mean {' or '.join(longer)}? {hint}"
     return LeadscoreError.simple("C007", f"{command}: {message}", hint)
+
+
+def _is_short(option: str) -> bool:
+    return len(option) == 2 and option[0] == "-" and option[1] != "-"
 
 
 def _bare_words(command: click.Command, argv: list[str], name: str | None) -> list[str]:
