@@ -147,7 +147,7 @@ def test_o_is_out_everywhere_and_a_missing_short_option_names_the_long_ones(data
     """`-o` meant --outcomes in backtest and --out in score, schema and history."""
     from leadscore.cli.main import cli
 
-    for name, command in cli.commands.items():  # type: ignore[attr-defined]
+    for name, command in cli.commands.items():
         for param in command.params:
             if "-o" in param.opts:
                 assert "--out" in param.opts, name
