@@ -643,3 +643,80 @@ def test_a_header_that_repeats_a_column_the_model_does_not_read(
     with pytest.raises(LeadscoreError) as info:
         Application().score(model, tmp_path / "c2.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
     assert [d.code for d in info.value.diagnostics] == ["D004"]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_a_view_that_fails_when_read_is_c005_naming_it(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """A user's view that fails on some row (a cast, a division by zero) came out as the engine's
+    own exception, a traceback (on Spark with a Java stack trace), not as a mistake in the input."""
+    model = write_model(tmp_path)
+    tables = Inputs(contacts_table="failing_contacts", events_table="failing_events")
+    events = (
+        "SELECT 'e1' AS event_id, 'c1' AS contact_id, 'purchase' AS type, {ts} AS timestamp, '5' AS amount"
+    )
+    if engine == "duckdb":
+        import duckdb
+
+        db = tmp_path / "t.duckdb"
+        with duckdb.connect(str(db)) as con:
+            con.execute("CREATE VIEW failing_contacts AS SELECT 'c' || x AS contact_id, CAST(x AS INTEGER) AS n "
+                        "FROM (VALUES ('1'), ('x')) t(x)")  # fmt: skip
+            con.execute(
+                "CREATE TABLE failing_events AS " + events.format(ts="TIMESTAMPTZ '2025-12-01 00:00:00+00'")
+            )
+        options = EngineOptions("duckdb", str(db))
+        reason = "Conversion Error: Could not convert string 'x' to INT32"
+    elif engine == "spark":
+        spark = request.getfixturevalue("spark_session")
+        spark.sql("SELECT 'c' || x AS contact_id, CAST(x AS INT) AS n FROM VALUES ('1'), ('x') AS t(x)")\
+            .createOrReplaceTempView("failing_contacts")  # fmt: skip
+        spark.sql(events.format(ts="TIMESTAMP'2025-12-01 00:00:00'")).createOrReplaceTempView(
+            "failing_events"
+        )
+        options = EngineOptions("spark")
+        reason = '[CAST_INVALID_INPUT] The value \'x\' of the type "STRING" cannot be cast to "INT"'
+        ansi = spark.conf.get("spark.sql.ansi.enabled")
+        spark.conf.set("spark.sql.ansi.enabled", "true")  # (Spark 4's default) casts fail, not NULL
+        request.addfinalizer(lambda: spark.conf.set("spark.sql.ansi.enabled", ansi))
+    else:
+        import psycopg
+
+        dsn = request.getfixturevalue("pg_dsn")
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("CREATE VIEW failing_contacts AS SELECT 'c' || g AS contact_id, 1 / (g - 2) AS n "
+                         "FROM generate_series(1, 3) g")  # fmt: skip
+            conn.execute(
+                "CREATE TABLE failing_events AS " + events.format(ts="TIMESTAMPTZ '2025-12-01 00:00:00+00'")
+            )
+        options = EngineOptions("postgres", dsn)
+        reason = "division by zero"
+    with pytest.raises(LeadscoreError) as info:
+        Application().score(model, None, None, AS_OF, tmp_path / "o.jsonl", engine=options, tables=tables)
+    [d] = info.value.diagnostics
+    assert d.code == "C005"
+    assert d.message.startswith(f"--contacts-table: reading the table failing_contacts failed ({reason}")
+    assert d.hint is not None
+    assert "SELECT * FROM failing_contacts" in d.hint
+
+
+def test_spark_out_table_with_the_catalogs_name(tmp_path: Path, spark_session: Any) -> None:
+    """`spark_catalog.crm.scores` was read as an input but refused as --out-table (C006:
+    IDENTIFIER_TOO_MANY_NAME_PARTS): RENAME TO takes the name within the catalog."""
+    model = write_model(tmp_path)
+    spark_session.sql("CREATE DATABASE IF NOT EXISTS crm_three")
+    try:
+        spark_session.sql("CREATE TABLE crm_three.contacts USING parquet AS SELECT 'c1' AS contact_id")
+        spark_session.sql("CREATE TABLE crm_three.events USING parquet AS SELECT 'e1' AS event_id, 'c1' AS contact_id, "
+                          "'purchase' AS type, TIMESTAMP'2025-12-01 00:00:00' AS timestamp, '500' AS amount")  # fmt: skip
+        tables = Inputs(contacts_table="spark_catalog.crm_three.contacts", events_table="crm_three.events")
+        for _ in range(2):  # a new table, then one that replaces it
+            Application().score(model, None, None, AS_OF, None, engine=EngineOptions("spark"), tables=tables,
+                                out_table="spark_catalog.crm_three.scores")  # fmt: skip
+            rows = spark_session.table("crm_three.scores").collect()
+            assert [(r["contact_id"], r["points"]) for r in rows] == [("c1", 11)]
+        left = [t.name for t in spark_session.catalog.listTables("crm_three") if "__leadscore_" in t.name]
+        assert left == []
+    finally:
+        spark_session.sql("DROP DATABASE crm_three CASCADE")

@@ -8,7 +8,8 @@ or back to a table, replaced atomically where the engine allows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,8 @@ class Engine:
                 f"name one of its columns: {', '.join(sorted(columns))}",
             )  # fmt: skip
         step(f"reading contacts from table {contacts}")
-        report.files.append(normalize_contacts(ex, RawInput(contacts_ref, contacts), spec))
+        with self._reading(contacts, "--contacts-table"):
+            report.files.append(normalize_contacts(ex, RawInput(contacts_ref, contacts), spec))
         if events is None:
             empty_events(ex, properties)
             return report
@@ -88,8 +90,26 @@ class Engine:
             ex.stage("raw_table_events", f"SELECT *, {read} FROM {raw.relation}")
             raw.relation = "raw_table_events"
             raw.row_problems = [(t.json_invalid(doc), t.lit(NOT_JSON))]
-        report.files.append(normalize_events(ex, raw, properties))
+        with self._reading(events, "--events-table"):
+            report.files.append(normalize_events(ex, raw, properties))
         return report
+
+    def query_errors(self) -> tuple[type[BaseException], ...]:
+        """The engine's own errors of a query that fails (a user's view that cannot be read)."""
+        return ()
+
+    @contextlib.contextmanager
+    def _reading(self, name: str, option: str) -> Iterator[None]:
+        """A user's table or view that fails when the engine reads it (a view whose cast fails
+        on some row, a table whose files are gone): C005 naming it, not the engine's exception."""
+        try:
+            yield
+        except self.query_errors() as exc:
+            first = next((line for line in str(exc).strip().splitlines() if line.strip()), type(exc).__name__)
+            raise LeadscoreError.simple(
+                "C005", f"{option}: reading the table {name} failed ({first.strip()})",
+                f"the table or view fails when the engine reads it; query it alone (SELECT * FROM {name}) to see why",
+            ) from None  # fmt: skip
 
     def _input_table(self, name: str, option: str) -> tuple[str, dict[str, str]]:
         """The relation to read the user's table `name` from, and its columns."""

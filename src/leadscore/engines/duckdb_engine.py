@@ -111,6 +111,11 @@ class DuckDBEngine(Engine):
             run(self.con, "ROLLBACK")
             raise
 
+    def query_errors(self) -> tuple[type[BaseException], ...]:
+        import duckdb
+
+        return (duckdb.Error,)
+
     def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
         return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))
 

@@ -214,6 +214,11 @@ class PostgresEngine(Engine):
         ).fetchone()
         return bool(row and row[0])
 
+    def query_errors(self) -> tuple[type[BaseException], ...]:
+        import psycopg
+
+        return (psycopg.Error,)
+
     def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
         return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))
 

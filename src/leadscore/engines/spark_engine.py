@@ -283,12 +283,14 @@ class SparkEngine(Engine):
         target = self.table_ref(name)
         # a name of leadscore's own for the new table (a user's `t__leadscore_new` is left alone)
         staging = self.table_ref(f"{name}__leadscore_{uuid.uuid4().hex[:12]}")
+        # RENAME TO names the table within its catalog: `crm.scores` for `spark_catalog.crm.scores`
+        renamed = self.table_ref(".".join(name.split(".")[-2:]))
         try:
             self.spark.sql(f"CREATE TABLE {staging} USING parquet AS SELECT * FROM scores")
             # Spark's catalog cannot swap two tables in one transaction: the old table is dropped
             # and the new one renamed right after, a window of one catalog call
             self.spark.sql(f"DROP TABLE IF EXISTS {target}")
-            self.spark.sql(f"ALTER TABLE {staging} RENAME TO {target}")
+            self.spark.sql(f"ALTER TABLE {staging} RENAME TO {renamed}")
         except PySparkException as exc:
             with contextlib.suppress(PySparkException):  # no half-made table left behind
                 self.spark.sql(f"DROP TABLE IF EXISTS {staging}")
@@ -324,6 +326,11 @@ class SparkEngine(Engine):
 
     def score(self, cm: Any, layout: Any, as_of_us: int) -> pa.Table:
         return self.fetch_arrow(self.score_sql(cm, layout, as_of_us))
+
+    def query_errors(self) -> tuple[type[BaseException], ...]:
+        from pyspark.errors import PySparkException
+
+        return (PySparkException,)
 
     def close(self) -> None:
         self.executor.release()
