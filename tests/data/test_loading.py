@@ -474,6 +474,43 @@ def test_a_row_that_is_not_utf8_is_a_bad_row_and_the_rest_is_read(tmp_path: Path
     ]
 
 
+def test_a_lone_surrogate_escape_in_json_is_a_bad_row_and_the_rest_is_read(tmp_path: Path) -> None:
+    """`"\\ud83d"` (an emoji cut in half by the program that wrote it) crashed the reader with a
+    traceback, in a contacts file even in a key the model does not read; a pair is one character."""
+    half = "half of a character (a UTF-16 surrogate without its pair), not text"
+    contacts = b'{"contact_id":"c1","notes":"\\ud800"}\n{"contact_id":"c2","notes":"ok \\ud83d\\ude00"}\n'
+    events = (
+        b"event_id,contact_id,type,timestamp,properties\n"
+        b'e1,c2,x,2025-01-01,"{""url"":""\\ud83d""}"\ne2,c2,x,2025-01-01,"{""url"":""/a""}"\n'
+    )
+    con, report = _load_bytes(tmp_path, "c.jsonl", contacts, "e.csv", events)
+    assert rows(con, "SELECT contact_id, notes FROM contacts") == [("c2", "ok \U0001f600")]
+    assert [(b.line, b.reason.split(" is ")[0], half in b.reason) for b in report.files[0].bad] == [
+        (1, "\\ud800", True)
+    ]
+    assert [(b.line, b.reason.split(" is ")[0], half in b.reason) for b in report.files[1].bad] == [
+        (2, "properties: \\ud83d", True)
+    ]
+    assert rows(con, "SELECT event_id, url FROM events") == [("e2", "/a")]
+    lines = b'{"event_id":"e1","contact_id":"c2","type":"x","timestamp":"2025-01-01","url":"\\udc00x"}\n'
+    lines += b'{"event_id":"e2","contact_id":"c2","type":"x","timestamp":"2025-01-01","url":"/b"}\n'
+    con, report = _load_bytes(tmp_path, "c.csv", b"contact_id\nc2\n", "e.jsonl", lines)
+    assert [b.line for b in report.files[1].bad] == [1]
+    assert rows(con, "SELECT event_id, url FROM events") == [("e2", "/b")]
+
+
+def test_a_carriage_return_inside_a_json_line_is_whitespace(tmp_path: Path) -> None:
+    """JSON Lines ends a line at \\n: a bare \\r inside an object (JSON's whitespace) split it
+    into two bad rows, and every later line number was one off."""
+    contacts = b'{"contact_id":"c1",\r"country":"PL"}\r\n{"contact_id":"c2",\n{"contact_id":"c3","country":"x\tDE"}\n'
+    con, report = _load_bytes(tmp_path, "c.jsonl", contacts)
+    assert rows(con, "SELECT contact_id, country FROM contacts ORDER BY 1") == [("c1", "PL")]
+    assert [(b.line, b.reason) for b in report.files[0].bad] == [
+        (2, "not valid JSON: Expecting property name enclosed in double quotes at column 20"),
+        (3, "not valid JSON: Invalid control character at column 32"),  # was "at at column"
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "says"),
     [

@@ -8,6 +8,7 @@ their original text.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,15 +63,39 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+class _LoneSurrogate(ValueError):
+    """A `\\ud83d` escape without its other half: half of a character, which no text can hold."""
+
+    def __init__(self, escape: str) -> None:
+        super().__init__(escape)
+        self.reason = (
+            f"{escape} is half of a character (a UTF-16 surrogate without its pair), not text; "
+            "the program that wrote the line cut a character in two"
+        )
+
+
+# an escape of a UTF-16 surrogate (\ud800-\udfff): a pair makes one character, one alone is none
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _loads(line: str, wanted: set[str] | None = None) -> Any:
     """Parse JSON keeping numbers' text; a key given twice is an error when it is read (in
-    `wanted`, or `wanted` is None), else the last one counts, as in json.loads."""
+    `wanted`, or `wanted` is None), else the last one counts, as in json.loads. A lone
+    surrogate escape anywhere in the line is an error (_LoneSurrogate): the text could not be
+    stored or written."""
     try:
-        return json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber, object_pairs_hook=_object)
+        value = json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber, object_pairs_hook=_object)
     except _RepeatedKey as exc:
         if wanted is None or exc.key in wanted or exc.key == PROPERTIES:
             raise
-        return json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber)
+        value = json.loads(line, parse_float=_RawNumber, parse_int=_RawNumber)
+    if _SURROGATE_ESCAPE.search(line) is not None:  # rare: look for one left alone
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            bad = exc.object[exc.start : exc.end]
+            raise _LoneSurrogate("".join(f"\\u{ord(c):04x}" for c in bad)) from None
+    return value
 
 
 def _twice(key: str) -> str:
@@ -121,6 +146,8 @@ def properties_from_text(text: str, wanted: set[str] | None) -> tuple[dict[str, 
         return None, f"{NOT_JSON}: {exc.msg}"
     except _RepeatedKey as exc:
         return None, f"properties: {_twice(exc.key)}"
+    except _LoneSurrogate as exc:
+        return None, f"properties: {exc.reason}"
     return (obj, None) if isinstance(obj, dict) else (None, _NOT_AN_OBJECT)
 
 
@@ -157,7 +184,9 @@ def nested_property(props: dict[str, Any], wanted: set[str] | None, columns: Any
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
-    with open_text(path) as f:
+    # JSON Lines ends a line at \n only: a carriage return inside a line is JSON's whitespace
+    # (a \r\n ending leaves one at the end, which is whitespace too)
+    with open_text(path, newline="\n") as f:
         yield from enumerate(f, start=1)
 
 
@@ -203,12 +232,16 @@ def _read_jsonl(
                 BadRow(
                     str(path),
                     n,
-                    f"not valid JSON: {exc.msg} at column {min(exc.pos, len(line.rstrip())) + 1}",
+                    # Python words some messages to end in "at" ("Unterminated string starting at")
+                    f"not valid JSON: {exc.msg.removesuffix(' at')} at column {min(exc.pos, len(line.rstrip())) + 1}",
                 )
             )
             continue
         except _RepeatedKey as exc:
             bad.append(BadRow(str(path), n, _twice(exc.key)))
+            continue
+        except _LoneSurrogate as exc:
+            bad.append(BadRow(str(path), n, exc.reason))
             continue
         if not isinstance(record, dict):
             bad.append(BadRow(str(path), n, LINE_NOT_AN_OBJECT))

@@ -81,9 +81,10 @@ def reading(path: Path) -> Iterator[None]:
         raise unreadable(path, str(exc) or type(exc).__name__, _DAMAGED) from None
 
 
-def open_text(path: Path) -> IO[str]:
+def open_text(path: Path, newline: str = "") -> IO[str]:
     """UTF-8 text (a byte-order mark is skipped); bytes that are not UTF-8 reach the caller as
-    lone surrogates (see `not_utf8`), so one bad row does not stop the file."""
+    lone surrogates (see `not_utf8`), so one bad row does not stop the file. `newline` as for
+    `open`: by default a line ends at \\n, \\r\\n or a lone \\r (CSV as spreadsheets write it)."""
     raw = _open_binary(path)
     try:
         start = raw.read(4)
@@ -97,7 +98,7 @@ def open_text(path: Path) -> IO[str]:
             raise unreadable(
                 path, f"it is {encoding} text, and leadscore reads UTF-8", "save or export it as UTF-8"
             )
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline=newline)
 
 
 def not_utf8(text: str) -> str | None:
