@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -161,6 +163,60 @@ def test_o_is_out_everywhere_and_a_missing_short_option_names_the_long_ones(data
     r = leadscore("evaluate", "-o", "report.html", "-x", cwd=data)
     assert "No such option '-x'" in r.stderr
     assert "    hint: leadscore evaluate --help lists its options" in r.stderr
+
+
+def test_an_option_without_its_value_names_the_commands_help() -> None:
+    """`leadscore validate -m` pointed to `leadscore --help`, which does not list -m."""
+    r = leadscore("validate", "-m")
+    assert r.stderr.splitlines() == [
+        "C007: leadscore validate: Option '-m' requires an argument.",
+        "    hint: leadscore validate --help lists its options",
+    ]
+
+
+def test_no_color_turns_the_colours_off_on_a_terminal(tmp_path: Path) -> None:
+    """NO_COLOR (no-color.org) was ignored: red and green ANSI codes on a terminal."""
+    import pty
+
+    def on_a_terminal(env: dict[str, str]) -> bytes:
+        main, secondary = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "leadscore", "validate", "-m", str(MODEL)],
+            stdout=secondary, stderr=secondary, env=env,
+        )  # fmt: skip
+        os.close(secondary)
+        out = b""
+        with contextlib.suppress(OSError):  # the terminal closes when the command ends
+            while chunk := os.read(main, 4096):
+                out += chunk
+        os.close(main)
+        proc.wait(timeout=120)
+        return out
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert b"\x1b[" in on_a_terminal(env)
+    assert b"\x1b[" not in on_a_terminal({**env, "NO_COLOR": "1"})
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_reader_that_leaves_the_pipe_early_is_not_an_error(data: Path, fmt: str) -> None:
+    """`leadscore score … | head -1` exited 2 with "O003: cannot use : Broken pipe" (1 and
+    nothing with --format json): now quietly, with the exit code of SIGPIPE, as Unix tools do."""
+    many = "contact_id,country\n" + "".join(f"c{i},PL\n" for i in range(50_000))
+    (data / "contacts.csv").write_text(many)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "leadscore", "score", *args(data, "--format", fmt)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert first
+    assert "Broken pipe" not in err
+    assert "Traceback" not in err
 
 
 def test_json_errors_have_one_shape(data: Path, tmp_path: Path) -> None:

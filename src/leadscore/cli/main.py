@@ -5,14 +5,16 @@ Every command is a thin shell over :class:`leadscore.app.Application`.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -69,6 +71,8 @@ def handle_errors(func: F) -> F:
             if str(exc) != INTERRUPTED:
                 raise
             _interrupted()
+        except BrokenPipeError:
+            pipe_closed()
         except OSError as exc:  # a path the user gave that cannot be written (or read)
             from leadscore.output.paths import cannot_write
 
@@ -85,6 +89,17 @@ def _fail(exc: LeadscoreError, fmt: str) -> None:
 
         render.diagnostics(exc.diagnostics)
     sys.exit(exc.exit_code)
+
+
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a tool the pipe's reader left
+
+
+def pipe_closed() -> NoReturn:
+    """The reader of standard output went away (`leadscore score … | head`): stop quietly, as
+    Unix tools do, with no error message (nothing is wrong) and the exit code of SIGPIPE."""
+    with contextlib.suppress(OSError):  # nothing more reaches the closed pipe, not even a flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(PIPE_CLOSED)
 
 
 def _interrupted() -> None:
@@ -170,6 +185,9 @@ def usage_error(exc: click.UsageError, argv: list[str] | None = None) -> Leadsco
     """A command line click cannot parse, as one line with a code, like every other mistake."""
     ctx = exc.ctx
     command = ctx.command_path if ctx is not None else "leadscore"
+    if ctx is None:  # `validate -m` with no value: click gives no context; name the command
+        named = next((w for w in argv or [] if w in cli.commands), None)
+        command = f"leadscore {named}" if named else command
     message = exc.format_message().replace("\n", " ")
     hint = f"{command} --help lists its options"
     if isinstance(exc, click.MissingParameter) and isinstance(exc.param, click.Option) and ctx is not None:
@@ -232,6 +250,8 @@ class LeadscoreGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(argv, prog_name, complete_var, False, **extra)
+        except BrokenPipeError:  # (also while writing an error or help)
+            pipe_closed()
         except click.exceptions.NoArgsIsHelpError as exc:  # `leadscore` alone: the help, as click shows it
             exc.show()
             sys.exit(exc.exit_code)
@@ -262,6 +282,8 @@ def cli() -> None:
       leadscore score -m model.yaml -c contacts.csv -e events.csv --out scores.csv
       leadscore explain -m model.yaml -c contacts.csv -e events.csv --contact c-0042
     """
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: no ANSI colours, even on a terminal
+        click.get_current_context().color = False
 
 
 from leadscore.cli import (  # noqa: E402
