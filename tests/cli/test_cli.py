@@ -255,6 +255,21 @@ def test_explain_adds_up_to_the_score(data: Path) -> None:
     text = leadscore("explain", *args(data, "--contact", "c1")).stdout
     assert f"score {exp['score']}" in text
     assert "demo_request" in text
+    # rounded figures can miss their sum in the last digit: the text says so
+    assert (
+        "(figures shown to 6 decimals; every sum is of the exact values, which --format json gives)" in text
+    )
+
+
+def test_explain_text_keeps_the_age_column_whatever_the_type() -> None:
+    """A type longer than 14 characters (contact_request) ran into the age column."""
+    from leadscore.cli.render import _rule
+
+    rule = {"kind": "behaviour", "id": "cr", "value": 10.0, "points": 10.0, "clamped": False, "raw": 10.0,
+            "events": [{"status": "counted", "timestamp": "2026-01-01T00:00:00Z", "type": "contact_request",
+                        "age_days": 1.5, "weight": 1.0, "points": 10.0}]}  # fmt: skip
+    line = _rule(rule, type_width=len("contact_request"))[1]
+    assert "contact_request age 1.50 d" in line
 
 
 def test_explain_shows_the_bad_rows_that_may_be_why_an_event_or_contact_is_missing(data: Path) -> None:

@@ -499,6 +499,38 @@ def test_a_typed_number_property_reads_as_a_decimal_literal_on_every_engine(
     assert got == {"c1": 111, "c2": 11, "c3": 10, "c4": 11, "c5": 0, "c6": 10}
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_a_decimal_text_beyond_the_doubles_range_compares_as_infinity_or_zero(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """PostgreSQL stopped with a traceback (NumericValueOutOfRange) on a property written with
+    more digits than a double holds ("1" and 310 zeros, "0." and 400 zeros and "1"), where the
+    reference and the other engines read ±infinity and 0."""
+    options = engine_options(engine, request)
+    model = write_model(tmp_path, engagement_model(
+        "range",
+        "{id: big, event: purchase, where: {field: amount, gt: 100}, points: 100}",
+        "{id: tiny, event: purchase, where: {field: amount, lt: 0.0000001}, points: 1}",
+        "{id: least, event: purchase, where: {field: amount, gt: 0}, points: 10}",
+    ))  # fmt: skip
+    amounts = {
+        "c1": "1" + "0" * 310,  # beyond the largest double: infinity
+        "c2": "0." + "0" * 400 + "1",  # below the least: 0
+        "c3": "-1" + "0" * 310,  # -infinity
+        "c4": "0." + "0" * 323 + "5",  # 5e-324 rounds to the least double, not 0
+        "c5": "150",
+    }
+    (tmp_path / "c.csv").write_text("contact_id\n" + "".join(f"{c}\n" for c in amounts))
+    (tmp_path / "e.csv").write_text(
+        "event_id,contact_id,type,timestamp,amount\n"
+        + "".join(f"e{c},{c},purchase,2025-12-01T00:00:00Z,{a}\n" for c, a in amounts.items())
+    )
+    out = tmp_path / "o.jsonl"
+    Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    got = {k[0]: r["points"] for k, r in rows_of(out).items()}
+    assert got == {"c1": 110, "c2": 1, "c3": 1, "c4": 11, "c5": 110}
+
+
 STAMPS_MODEL = engagement_model(
     "stamps",
     '{id: iso, event: visit, where: {field: at, eq: "2026-05-20T10:30:00Z"}, points: 1}',
@@ -617,3 +649,24 @@ def test_a_postgres_array_column_the_model_reads_is_a_file_problem(pg_dsn: str, 
     finally:
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             conn.execute("DROP TABLE IF EXISTS nested_contacts, nested_events")
+
+
+def test_a_nul_character_is_a_bad_row_on_postgres(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """PostgreSQL text cannot hold NUL: the copy of a row holding one stopped the run with a
+    traceback (CharacterNotInRepertoire); it is a bad row naming the column, the rest is scored."""
+    options = engine_options("postgres", request)
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_bytes(b"contact_id,country\nc1,P\0L\nc2,PL\nc3\0,DE\n")
+    (tmp_path / "e.csv").write_bytes(
+        b"event_id,contact_id,type,timestamp,amount\n"
+        b"e1,c2,purchase,2025-12-01T00:00:00Z,150\ne2,c2,purchase,2025-12-01T00:00:00Z,1\0\n"
+    )
+    out = tmp_path / "o.jsonl"
+    result = Application().score(model, tmp_path / "c.csv", tmp_path / "e.csv", AS_OF, out, engine=options)
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c2": 11}
+    nul = "holds the NUL character (\\0), which PostgreSQL text cannot store"
+    assert [(f.kind, b.line, b.reason) for f in result.report.files for b in f.bad] == [
+        ("contacts", 2, f"country {nul}"),
+        ("contacts", 4, f"contact_id {nul}"),
+        ("events", 3, f"amount {nul}"),
+    ]

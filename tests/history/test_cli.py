@@ -65,8 +65,20 @@ def test_history_csv_json_and_html(folder: Path, tmp_path: Path) -> None:
     }
     r = run("history", "--versions", str(folder), "--format", "html", "-o", "h.html")
     assert r.exit_code == 0
-    assert "wrote h.html (4 versions, 16 rows)"  # as in test_table in r.stderr
+    assert "wrote h.html (4 versions, 16 rows)" in r.stderr
     assert (tmp_path / "h.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    # without --format, the file's name says the format (a text table landed in h.html)
+    for name, starts in (
+        ("g.html", "<!doctype html>"),
+        ("g.csv", "program,dimension,"),
+        ("g.json", "{"),
+        ("g.txt", ""),
+    ):
+        r = run("history", "--versions", str(folder), "-o", name)
+        assert r.exit_code == 0, r.output
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.startswith(starts), (name, text[:40])
+    assert "<" not in (tmp_path / "g.txt").read_text(encoding="utf-8").split("\n")[0]
 
 
 def test_history_of_a_file_in_git(tmp_path: Path) -> None:

@@ -27,6 +27,9 @@ VERSIONS = click.option(
 )
 
 
+HISTORY_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
+
+
 @click.command()
 @MODEL_GIT
 @VERSIONS
@@ -34,13 +37,13 @@ VERSIONS = click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "csv", "html"]),
-    default="text",
-    show_default=True,
-    help="text for a terminal, csv for a spreadsheet, html for one self-contained page, json for programs.",
+    default=None,
+    help="text for a terminal, csv for a spreadsheet, html for one self-contained page, json for "
+    "programs. Default: from the --out file's name (.html, .json, .csv), else text.",
 )
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Write to this file instead of printing.")
 @handle_errors
-def history(model: Path | None, versions: Path | None, fmt: str, out: Path | None) -> None:
+def history(model: Path | None, versions: Path | None, fmt: str | None, out: Path | None) -> None:
     """Show a model's versions side by side: rules as rows, versions as columns.
 
     Each cell shows a rule's points and options (+3 ½30d ×5/1d) or a setting (budgets, decay,
@@ -51,6 +54,8 @@ def history(model: Path | None, versions: Path | None, fmt: str, out: Path | Non
     from leadscore.history.export import to_csv
     from leadscore.history.html import to_html
 
+    if fmt is None:  # as evaluate and journeys do: the file's name says what it holds
+        fmt = HISTORY_FORMATS.get(out.suffix.lower(), "text") if out is not None else "text"
     table = app().history(model, versions)
     if fmt == "text":
         if out is None:

@@ -61,6 +61,14 @@ def explanation(exp: dict[str, Any]) -> str:
             f"gates: {gates}  ({exp['gates_met']}/{len(exp['gates'])} met, {'qualified' if exp['qualified'] else 'not qualified'})"
         )
     lines.append("")
+    types = [
+        e["type"]
+        for d in exp["dimensions"]
+        for c in d["categories"]
+        for r in c["rules"]
+        for e in r.get("events", [])
+    ]
+    type_width = max([14, *(len(t) for t in types)])  # one column for the events' types
     for d in exp["dimensions"]:
         band = exp["dimension_bands"].get(d["name"])
         weight = f" × weight {d['weight']:g}" if d["weight"] != 1 else ""
@@ -69,7 +77,7 @@ def explanation(exp: dict[str, Any]) -> str:
             clamp = f"  (sum {fmt_points(c['sum'])}, clamped to its budget)" if c["clamped"] else ""
             lines.append(f"  {c['name']}  {fmt_points(c['value'])}{clamp}")
             for r in c["rules"]:
-                lines.extend(_rule(r))
+                lines.extend(_rule(r, type_width))
         if d["clamped"]:
             lines.append(f"  dimension sum {fmt_points(d['sum'])} clamped to {fmt_points(d['raw'])}")
         dec = d["decay"]
@@ -100,6 +108,8 @@ def explanation(exp: dict[str, Any]) -> str:
     lines.append(
         f"total = {parts} = {exp['total']:.6f} → points {exp['points']} (rounded half away from zero)"
     )
+    # each figure is rounded for the eye, and rounded parts can miss their sum in the last digit
+    lines.append("(figures shown to 6 decimals; every sum is of the exact values, which --format json gives)")
     if not exp.get("engine_agrees", True):
         lines.append(
             f"WARNING: the engine scored this contact {exp.get('engine_score')}; please report this as a bug"
@@ -107,7 +117,7 @@ def explanation(exp: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _rule(r: dict[str, Any]) -> list[str]:
+def _rule(r: dict[str, Any], type_width: int = 14) -> list[str]:
     if r["kind"] == "fit":
         status = f"condition {'holds' if r['matched'] else 'does not hold'}"
         return [f"    {r['id']:<16} {fmt_points(r['value']):>12}   {status}"]
@@ -120,8 +130,10 @@ def _rule(r: dict[str, Any]) -> list[str]:
     for e in counted:
         decay = f" × {e['weight']:.6f}" if e["weight"] != 1 else ""
         out.append(
-            f"      {e['timestamp']}  {e['type']:<14} age {e['age_days']:.2f} d  {fmt_points(r['points'])}{decay} = {fmt_points(e['points'])}"
+            f"      {e['timestamp']}  {e['type']:<{type_width}} age {e['age_days']:.2f} d  {fmt_points(r['points'])}{decay} = {fmt_points(e['points'])}"
         )
     for e in dropped:
-        out.append(f"      {e['timestamp']}  {e['type']:<14} age {e['age_days']:.2f} d  {e['reason']}")
+        out.append(
+            f"      {e['timestamp']}  {e['type']:<{type_width}} age {e['age_days']:.2f} d  {e['reason']}"
+        )
     return out

@@ -59,8 +59,9 @@ class DuckDBExecutor:
     typing: Typing = Typing()
     one_pass_checks = True  # count(DISTINCT …) is a fast hash aggregate here (see normalize_contacts)
 
-    def __init__(self, con: Any) -> None:
+    def __init__(self, con: Any, refuse_nul: bool = False) -> None:
         self.con = con
+        self.refuse_nul = refuse_nul  # the rows go on to PostgreSQL (see normalize._nul_checks)
         self._stats: dict[str, dict[str, tuple[bool, bool]]] = {}
 
     def execute(self, sql: str) -> None:
@@ -282,20 +283,24 @@ def stage_input(
     )
 
 
-def load_contacts(con: Any, path: Path, spec: ContactSpec) -> FileReport:
+def load_contacts(con: Any, path: Path, spec: ContactSpec, refuse_nul: bool = False) -> FileReport:
     reads = {"contact_id", *spec.fields}
     raw = stage_input(con, path, "contacts", "raw_contacts", None, set(), {"contact_id"}, reads)
-    return normalize_contacts(DuckDBExecutor(con), raw, spec)
+    return normalize_contacts(DuckDBExecutor(con, refuse_nul), raw, spec)
 
 
 def load_events(
-    con: Any, path: Path, properties: tuple[str, ...], late_duplicates: bool = False
+    con: Any,
+    path: Path,
+    properties: tuple[str, ...],
+    late_duplicates: bool = False,
+    refuse_nul: bool = False,
 ) -> FileReport:
     wanted = EVENT_FILE_COLUMNS | set(properties)
     raw = stage_input(
         con, path, "events", "raw_events", wanted, set(properties), {"contact_id", "type", "timestamp"}
     )
-    return normalize_events(DuckDBExecutor(con), raw, properties, late=late_duplicates)
+    return normalize_events(DuckDBExecutor(con, refuse_nul), raw, properties, late=late_duplicates)
 
 
 def load_inputs(
@@ -306,18 +311,20 @@ def load_inputs(
     properties: tuple[str, ...],
     step: Step | None = None,
     late_duplicates: bool = False,
+    refuse_nul: bool = False,
 ) -> LoadReport:
     """Load both files; with `late_duplicates`, repeated event_ids are left for the scoring
-    query to drop (see normalize_events)."""
+    query to drop (see normalize_events); with `refuse_nul`, a text value holding the NUL
+    character is a bad row (the rows go on to PostgreSQL)."""
     report = LoadReport()
     if step:
         step(f"reading contacts from {contacts}")
-    report.files.append(load_contacts(con, contacts, spec))
+    report.files.append(load_contacts(con, contacts, spec, refuse_nul))
     ex = DuckDBExecutor(con)
     if events is not None:
         if step:
             step(f"reading events from {events}")
-        report.files.append(load_events(con, events, properties, late_duplicates))
+        report.files.append(load_events(con, events, properties, late_duplicates, refuse_nul))
     else:
         empty_events(ex, properties)
     return report

@@ -111,6 +111,19 @@ def refuse_nested(raw: RawInput, cols: dict[str, str], read: list[str]) -> None:
         )  # fmt: skip
 
 
+NUL_REASON = "holds the NUL character (\\0), which PostgreSQL text cannot store"
+
+
+def _nul_checks(ex: Executor, columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Where the rows go on to PostgreSQL (`ex.refuse_nul`), a text value holding the NUL
+    character is a bad row: PostgreSQL cannot store one (the copy would stop the run).
+    `columns`: (SQL of a text value, the column's name)."""
+    if not getattr(ex, "refuse_nul", False):
+        return []
+    t = ex.typing
+    return [(f"contains({expr}, chr(0))", t.lit(f"{name} {NUL_REASON}")) for expr, name in columns]
+
+
 def _order_sql(raw: RawInput, fallback: str) -> str:
     return raw.order if raw.order is not None else fallback
 
@@ -165,6 +178,11 @@ def normalize_contacts(ex: Executor, raw: RawInput, spec: ContactSpec, out: str 
     others = [c for c in cols if c not in spec.fields and c != "contact_id" and c.casefold() not in folded]
     others = [c for c in others if cols[c] not in NESTED]  # undeclared, so never read by a rule
     select += [f"{t.text_value(c, cols[c], c in plain)} AS {t.q(c)}" for c in others]
+    text_columns = [
+        "contact_id",
+        *(n for n, k in spec.fields.items() if n in cols and k in ("string", "text")),
+    ]
+    checks += _nul_checks(ex, [(t.q(c), c) for c in [*text_columns, *others] if cols.get(c) == "text"])
     line = raw.line or "CAST(NULL AS BIGINT)"
     staged = (
         f"SELECT {line} AS _line, {_order_sql(raw, cid)} AS _order, {_first_failing(checks, t.sql_types['text'])} AS _reason, "
@@ -304,6 +322,11 @@ def normalize_events(
             if p != "is_bot" and p not in raw.file_columns:  # (a key only bad lines give)
                 report.missing(p, [*cols, *raw.file_columns])
             props.append(f"CAST(NULL AS {t.sql_types['text']}) AS {t.q(p)}")
+    nul = _nul_checks(
+        ex, [(t.q(c), c) for c in ("event_id", "contact_id", "type", *properties) if cols.get(c) == "text"]
+    )
+    checks += nul
+    clean = clean and not nul
     line = raw.line or "CAST(NULL AS BIGINT)"
     order = _order_sql(raw, ts.expr)
     staged = (

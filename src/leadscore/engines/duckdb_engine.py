@@ -58,7 +58,7 @@ class DuckDBEngine(Engine):
         if memory_limit:
             run(self.con, f"SET memory_limit = '{memory_limit}'")
         keep_allocations(self.con)
-        self.executor = DuckDBExecutor(self.con)
+        self.executor: DuckDBExecutor = DuckDBExecutor(self.con)
 
     def load_files(
         self,
@@ -69,7 +69,9 @@ class DuckDBEngine(Engine):
         step: Step,
         late_duplicates: bool = False,
     ) -> LoadReport:
-        return load_inputs(self.con, contacts, events, spec, properties, step, late_duplicates)
+        return load_inputs(
+            self.con, contacts, events, spec, properties, step, late_duplicates, self.executor.refuse_nul
+        )
 
     def load_arrow(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)

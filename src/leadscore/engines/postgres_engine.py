@@ -155,6 +155,7 @@ class PostgresEngine(Engine):
         from leadscore.engines.duckdb_engine import DuckDBEngine
 
         local = DuckDBEngine()
+        local.executor.refuse_nul = True  # a NUL in a text value is a bad row: no text here holds one
         try:
             report = local.load_files(contacts, events, spec, properties, step)
             step("copying the rows into PostgreSQL")

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from leadscore.model.regex import java_pattern, postgres_pattern
 from leadscore.reference.values import DECIMAL_LITERAL
-from leadscore.sql.build import BIGINT, case, col, double, like, like_literal
+from leadscore.sql.build import BIGINT, case, col, double, like, like_literal, to_double
 
 # a product of doubles below this is 0.0 where the engine would raise on its underflow
 UNDERFLOW_ZERO = 1e-320
@@ -50,6 +50,11 @@ class SqlDialect:
     def is_decimal_literal(self, value: exp.Expr) -> exp.Expr:
         """The whole text is a decimal literal (SPEC §3a): then it compares as a number."""
         return self.regex_search(value, DECIMAL_LITERAL)
+
+    def text_number(self, value: exp.Expr) -> exp.Expr:
+        """A decimal literal's text as the nearest double: beyond the largest double it is
+        ±infinity and below the least it is 0, as the reference's float() reads it."""
+        return to_double(value)
 
     def text_ordering(self, e: exp.Expr) -> exp.Expr:
         """Text ordered by code point (binary collation)."""
@@ -123,6 +128,16 @@ class DuckDBDialect(SqlDialect):
     ILIKE = True
 
 
+# a decimal at or beyond 2^1024 - 2^970 rounds to infinity, one at or below 2^-1075 to zero
+# (round to nearest, ties to even): the bounds written out exactly
+_OVERFLOW = str(2**1024 - 2**970)
+_UNDERFLOW = "0." + str(5**1075).rjust(1075, "0")  # 2^-1075 = 5^1075 / 10^1075
+
+
+def _exact(text: str) -> exp.Expr:
+    return exp.Cast(this=exp.Literal.number(text), to=exp.DataType.build("NUMERIC"))
+
+
 class PostgresDialect(SqlDialect):
     r"""PostgreSQL ≥ 14 (EXTRACT returns an exact numeric).
 
@@ -154,6 +169,18 @@ class PostgresDialect(SqlDialect):
 
     def int_div(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
         return exp.Div(this=a, expression=b, typed=True)
+
+    def text_number(self, value: exp.Expr) -> exp.Expr:
+        # PostgreSQL refuses a text beyond the double's range ('1e400', 400 zeros and a 1)
+        # instead of rounding it to ±infinity or 0: those are decided as exact numerics first
+        n = exp.Cast(this=value.copy(), to=exp.DataType.build("NUMERIC"))
+        magnitude = exp.Abs(this=n.copy())
+        infinite = exp.Mul(this=exp.Sign(this=n), expression=to_double(exp.Literal.string("Infinity")))
+        return case(
+            (exp.GTE(this=magnitude.copy(), expression=_exact(_OVERFLOW)), infinite),
+            (exp.LTE(this=magnitude, expression=_exact(_UNDERFLOW)), double(0.0)),
+            default=to_double(value),
+        )
 
 
 class SparkDialect(SqlDialect):

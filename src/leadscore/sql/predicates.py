@@ -131,7 +131,9 @@ class PredicateCompiler:
             if f.kind in ("integer", "number"):
                 return case(missing, default=body(to_double(c.copy()), "number"))
             not_num = exp.Not(this=self.d.is_decimal_literal(c.copy()))
-            return case(missing, (not_num, FALSE.copy()), default=body(to_double(c.copy()), "number"))
+            return case(
+                missing, (not_num, FALSE.copy()), default=body(self.d.text_number(c.copy()), "number")
+            )
         value = c.copy() if cs else self.lower_of(f)
         return case(missing, default=body(self.d.text_ordering(value), "text"))
 

@@ -100,9 +100,10 @@ class ProgramSide:
                 whens.append((exp.EQ(this=low.copy(), expression=self.d.lower(string(key))), integer(digit)))
             return case(*whens, default=integer(0))
         assert seg.ranges is not None
+        number = to_double(c.copy())
         if seg.field.kind not in ("integer", "number"):
             whens.append((exp.Not(this=self.d.is_decimal_literal(c.copy())), integer(0)))
-        number = to_double(c.copy())
+            number = self.d.text_number(c.copy())
         for lo, hi, digit in seg.ranges:
             parts: list[exp.Expr] = []
             if lo is not None:
