@@ -486,3 +486,22 @@ def test_w413_a_share_of_an_encoded_threshold_is_no_floor_in_points() -> None:
     [w] = of(text, "W413")
     assert "its floor is 125 points" in w.message
     assert "encoded" in (w.hint or "")
+
+
+def test_w414_where_on_is_bot_without_include_bots_or_on_a_contact_field() -> None:
+    """A `where` on is_bot without include_bots tests events already left out; one on a name
+    declared under fields reads the event's property, not the contact's field: both were
+    "valid" with no word, and the rules scored 0 for every contact."""
+    pricing = "- {id: pricing, event: page_view, where: {field: url, contains: pricing}, points: 5, limit: 2}"
+    bots = edit(
+        CLEAN, pricing, pricing.replace("{field: url, contains: pricing}", "{field: is_bot, eq: true}")
+    )
+    assert lines(bots, "W414") == [line_of(bots, "is_bot")]
+    assert "bot events are left out before `where`" in of(bots, "W414")[0].message
+    assert of(edit(bots, "points: 5, limit: 2}", "points: 5, limit: 2, include_bots: true}"), "W414") == []
+    country = edit(
+        CLEAN, pricing, pricing.replace("{field: url, contains: pricing}", "{field: country, eq: PL}")
+    )
+    assert lines(country, "W414") == [line_of(country, "field: country")]
+    assert "not the contact field declared under fields" in of(country, "W414")[0].message
+    assert of(CLEAN, "W414") == []  # `url` is no contact field

@@ -431,6 +431,39 @@ class FloorAboveReach(ProgramRule):
             )
 
 
+class WhereThatCannotHold(LintRule):
+    """W414: a behaviour rule's `where` tests the events' properties (SPEC §3 item 4). Testing
+    `is_bot` there without `include_bots: true` tests events that were already left out, and a
+    name declared under `fields` is most likely meant as the contact's field, which `where`
+    does not read."""
+
+    code = "W414"
+    name = "where-on-contact-field-or-bots"
+    description = "A `where` tests is_bot without include_bots, or a name declared as a contact field."
+
+    def check(self, model: Model, source: SourceMap) -> Iterator[Diagnostic]:
+        for site in rule_sites(model):
+            rule = site.rule
+            if not isinstance(rule, BehaviourRule):
+                continue
+            for leaf, lpath in leaves(rule.where, (*site.path, "where")):
+                at = (*lpath, "field")
+                if leaf.field == "is_bot" and not rule.include_bots:
+                    yield self.warn(
+                        source, at,
+                        f"rule '{rule.id}' tests is_bot in `where`, but bot events are left out before "
+                        "`where` is tested (include_bots is false)",
+                        "to count bots, add include_bots: true; else drop the is_bot test (bots are already left out)",
+                    )  # fmt: skip
+                elif leaf.field in model.fields:
+                    yield self.warn(
+                        source, at,
+                        f"rule '{rule.id}' tests '{leaf.field}' in `where`, which reads the event's property "
+                        f"'{leaf.field}', not the contact field declared under fields",
+                        "to score contacts by that field, use a fit rule or a gate; if the events carry it too, ignore this",
+                    )  # fmt: skip
+
+
 LINT_RULES: tuple[LintRule, ...] = (
     TooManyBehaviours(),
     TooManyNegatives(),
@@ -445,6 +478,7 @@ LINT_RULES: tuple[LintRule, ...] = (
     UncappedDimension(),
     DecayWithoutGrace(),
     FloorAboveReach(),
+    WhereThatCannotHold(),
 )
 
 
