@@ -90,6 +90,12 @@ def test_errors_in_json_have_the_api_shape(ws: Workspace) -> None:
 
 def test_bad_options_are_usage_errors(ws: Workspace) -> None:
     assert run(ws, "--horizon", "3 months").exit_code == 2  # the last --horizon wins
+    # the words validate gives for a model's duration (it said only "not a duration")
+    months = run(ws, "--horizon", "3months")
+    assert (
+        "'3months' is not a duration: months and years vary in length; write days or weeks" in months.output
+    )
+    assert "write 30d (no space" in run(ws, "--horizon", "30 days").output
     r = CliRunner().invoke(cli, ["evaluate", "-m", str(ws.model), "-c", str(ws.contacts), "--outcomes",
                                  str(ws.outcomes), "--cutoff", "yesterday", "--horizon", "90d"])  # fmt: skip
     assert r.exit_code == 2

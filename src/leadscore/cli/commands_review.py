@@ -33,7 +33,13 @@ def _duration(value: str, option: str = "--horizon") -> object:
     try:
         return Duration.parse_positive(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
+        from leadscore.durations import DurationTooLong
+        from leadscore.model.base import duration_advice
+
+        # `3months`, `30 days`, `-7d`: the words validate gives for a model's durations
+        said = isinstance(exc, DurationTooLong) or "no time at all" in str(exc)  # (parse_positive's own)
+        advice = str(exc) if said else duration_advice(value)
+        raise click.BadParameter(advice, param_hint=option) from None
 
 
 def report_format(fmt: str | None, out: Path | None, inputs: Iterable[Path | None] = ()) -> str:

@@ -36,6 +36,7 @@ OUTSIDE_YEARS = "is outside the years 1000 to 9999"
 # what a spreadsheet writes for 1500.5 or 1234 in some locales: 1500,50, 1.234,50, 1,234
 COMMA_NUMBER_TEXT = r"^[+-]?[0-9][0-9.]*,[0-9.,]*[0-9]$"
 COMMA_NUMBER = "is not a number: write it with a decimal point and no thousands separator, such as 1500.50"
+COMMA_WHOLE = "is not a whole number: write it without a thousands separator, such as 1200"
 # Unix time in seconds (9-10 digits) or milliseconds (12-13), perhaps with a fraction
 EPOCH_TEXT = r"^[0-9]{9,13}(\.[0-9]+)?$"
 EPOCH = (
@@ -215,7 +216,7 @@ class Typing:
             why = (
                 f"CASE WHEN {shape} THEN {self.says(col, text, TOO_LARGE)} "
                 f"WHEN {self.regex_full(text, EXPONENT_TEXT)} THEN {self.says(col, text, EXPONENT)} "
-                f"WHEN {self.regex_full(text, COMMA_NUMBER_TEXT)} THEN {self.says(col, text, COMMA_NUMBER)} "
+                f"WHEN {self.regex_full(text, COMMA_NUMBER_TEXT)} THEN {self.says(col, text, COMMA_WHOLE)} "
                 f"ELSE {self.says(col, text, NOT_WHOLE)} END"
             )
             return Typed(expr, f"({text} IS NOT NULL AND ({expr}) IS NULL)", why)

@@ -79,6 +79,14 @@ def _whole_duration(micros: float) -> str | None:
     return None
 
 
+def duration_advice(value: str) -> str:
+    """Why the text `value` is not a duration, and the fix where one can be guessed, in one
+    line (for a command-line option such as --horizon, as validate words it for a model)."""
+    err = _duration_problem(value)
+    hint = (err.context or {}).get("hint")
+    return err.message() + (f"; {hint}" if hint else "")
+
+
 def _duration_problem(value: Any) -> PydanticCustomError:
     """Why `value` is not a duration, with the fix where one can be guessed."""
     if isinstance(value, int | float) and not isinstance(value, bool):
