@@ -570,6 +570,15 @@ def test_columns_differing_only_in_case_are_refused_where_they_are_read(tmp_path
         con = duckdb.connect()
         load_inputs(con, tmp_path / name, None, SPEC, PROPS)
         assert rows(con, "SELECT contact_id FROM contacts") == [("c1",)]
+    # JSON Lines: the other spelling on one line among many is named with its line (it had none)
+    many = [{"contact_id": f"c{i}", "tier": "x"} for i in range(1, 40)]
+    many[30] = {"contact_id": "c31", "Tier": "gold"}
+    (tmp_path / "many.jsonl").write_text("".join(json.dumps(r) + "\n" for r in many), encoding="utf-8")
+    with pytest.raises(LeadscoreError) as info:
+        load_inputs(duckdb.connect(), tmp_path / "many.jsonl", None, tiered, PROPS)
+    [d] = info.value.diagnostics
+    assert (d.code, d.location.line if d.location else None) == ("D004", 31)
+    assert d.message.endswith("Tier/tier ('Tier' first on line 31)")
     # in the events only the columns leadscore reads matter: a clash among others is harmless
     (tmp_path / "ok.csv").write_text("contact_id\nc1\n", encoding="utf-8")
     events = pa.table({"event_id": ["e1"], "contact_id": ["c1"], "type": ["x"], "timestamp": ["2026-01-01"],

@@ -10,17 +10,27 @@ from leadscore.data.formats import parquet_parts
 from leadscore.diagnostics import LeadscoreError, Location
 
 
-def check_case_clashes(path: Path, names: list[str], wanted: set[str] | None) -> None:
+def check_case_clashes(
+    path: Path, names: list[str], wanted: set[str] | None, first_lines: dict[str, int] | None = None
+) -> None:
     """Columns whose names differ only in letter case (`Tier`, `tier`) are one column to the
     engines, which compare names without case (DuckDB reads the second as `tier_1`): refuse a
-    file where such a pair holds a column leadscore reads, rather than read the wrong one."""
-    clashes = ["/".join(sorted(g)) for g in _alike(names) if wanted is None or wanted & set(g)]
-    if clashes:
+    file where such a pair holds a column leadscore reads, rather than read the wrong one.
+    `first_lines` (JSON Lines): where each key first appears, to name the line of the later one."""
+    groups = [g for g in _alike(names) if wanted is None or wanted & set(g)]
+    if groups:
+        clashes = ", ".join("/".join(sorted(g)) for g in groups)
+        lines = first_lines or {}
+        where = Location(str(path))
+        if lines:  # the line where a second spelling first appears (one line among many)
+            later, line = max(((n, lines[n]) for n in groups[0] if n in lines), key=lambda x: x[1])
+            where = Location(str(path), line)
+            clashes += f" ('{later}' first on line {line})"
         raise LeadscoreError.simple(
             "D004",
-            f"column names differ only in letter case: {', '.join(clashes)}",
+            f"column names differ only in letter case: {clashes}",
             "rename one of each pair; the engines compare column names without case",
-            where=Location(str(path)),
+            where=where,
         )
 
 

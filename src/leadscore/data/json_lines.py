@@ -209,7 +209,7 @@ def _read_jsonl(
     lines: list[int] = []
     bad: list[BadRow] = []
     shadowed: set[str] = set()
-    keys: dict[str, None] = {}  # every top-level key, in the order first seen
+    keys: dict[str, int] = {}  # every top-level key, in the order first seen: its first line
     count = 0
     written = 0  # lines that are not blank
     for n, line in iter_jsonl(path):
@@ -246,7 +246,8 @@ def _read_jsonl(
         if not isinstance(record, dict):
             bad.append(BadRow(str(path), n, LINE_NOT_AN_OBJECT))
             continue
-        keys.update(dict.fromkeys(record))  # also of a line that is bad below: the key is in the file
+        for key in record:  # also of a line that is bad below: the key is in the file
+            keys.setdefault(key, n)
         if (why := _properties_object(record, wanted) or _not_single(record, reads)) is not None:
             bad.append(BadRow(str(path), n, why))
             continue
@@ -268,7 +269,7 @@ def _read_jsonl(
             raise _json_array(path)
     data = {k: pa.array(v, pa.string()) for k, v in columns.items()}
     data[LINE] = pa.array(lines, pa.int64())
-    return TextTable(pa.table(data), bad, shadowed, list(keys))
+    return TextTable(pa.table(data), bad, shadowed, list(keys), keys)
 
 
 LINE_NOT_AN_OBJECT = "a line must be a JSON object {...}"

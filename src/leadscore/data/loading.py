@@ -225,7 +225,7 @@ def stage_file(
         else read_jsonl(path, wanted, reads=reads)
     )
     table, bad, shadowed = text.table, list(text.bad), set(text.shadowed)
-    check_case_clashes(path, text.names or table.column_names, reads)
+    check_case_clashes(path, text.names or table.column_names, reads, text.first_lines)
     # columns alike but for case that the model does not read are left out: the engines could
     # not keep both, and nothing needs them
     table = table.drop_columns(unread_clashes(table.column_names, reads))

@@ -44,6 +44,8 @@ class TextTable:
     # every column of the file (a CSV header, the top-level keys of JSON Lines), also those not
     # read: two alike but for case, one of them read, make the file ambiguous (D004)
     names: list[str] = field(default_factory=list)
+    # JSON Lines: the line on which each key first appears (a CSV's names are all on line 1)
+    first_lines: dict[str, int] = field(default_factory=dict)
 
 
 # byte-order marks of the encodings a spreadsheet's "Unicode text" export may use instead of UTF-8
