@@ -64,12 +64,15 @@ def test_backtest_text_shows_months_and_the_evaluation(workspace: Path) -> None:
     assert "2026-09" in out
     assert "ROC AUC" in out
     # the bands of the first banding in band order (they were A to Z), as the JSON lists them
+    # every banding, not the first alone (the engagement bands and the matrix were JSON-only)
     _, js = run(workspace, "--cutoff", "2026-08-01", "--format", "json")
-    banding = json.loads(js)["evaluations"][0]["programs"][0]["bandings"][0]
+    bandings = json.loads(js)["evaluations"][0]["programs"][0]["bandings"]
+    assert len(bandings) >= 2
     lines = out.splitlines()
-    at = lines.index("    conversion by " + banding["title"].lower())
-    shown = [line.split()[0] for line in lines[at + 1 : at + 1 + len(banding["groups"])]]
-    assert shown == [g["label"] for g in banding["groups"]]
+    for banding in bandings:
+        at = lines.index("    conversion by " + banding["title"].lower())
+        shown = [line.split()[0] for line in lines[at + 1 : at + 1 + len(banding["groups"])]]
+        assert shown == [g["label"] for g in banding["groups"]]
     assert "×" in next(line for line in lines if "lift in the top 10%" in line)
 
 

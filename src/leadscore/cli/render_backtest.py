@@ -108,25 +108,33 @@ def _evaluations(report: BacktestReport) -> list[str]:
             (title, [_fmt(get(p), kind) if p is not None else "-" for p in progs])
             for title, get, kind in METRICS
         ]
-        bands = _band_rows(progs)
-        width = max(12, *(len(x) for x in labels), *(len(c) for _, row in [*metrics, *bands] for c in row))
+        # conversion by each banding (the total's bands, each banded dimension, the matrix)
+        bandings = [(b.title, _band_rows(progs, k)) for k, b in enumerate(program.bandings)]
+        cells = [c for _, row in metrics for c in row] + [
+            c for _, rows in bandings for _, row in rows for c in row
+        ]
+        width = max(12, *(len(x) for x in labels), *(len(c) for c in cells))
         lines.append(f"  program {program.program}".ljust(30) + "".join(x.rjust(width + 2) for x in labels))
         lines += [
             "    " + title.ljust(26) + "".join(c.rjust(width + 2) for c in row) for title, row in metrics
         ]
-        if bands:
-            lines.append("    conversion by " + program.bandings[0].title.lower())
-            lines += [
-                "      " + band.ljust(24) + "".join(c.rjust(width + 2) for c in row) for band, row in bands
-            ]
+        for title, bands in bandings:
+            if bands:
+                lines.append("    conversion by " + title.lower())
+                lines += [
+                    "      " + band.ljust(24) + "".join(c.rjust(width + 2) for c in row)
+                    for band, row in bands
+                ]
     lines.append("")
     return lines
 
 
-def _band_rows(progs: list[Any]) -> list[tuple[str, list[str]]]:
-    """Conversion per band of the first banding, a row per band in band order (the first
+def _band_rows(progs: list[Any], k: int = 0) -> list[tuple[str, list[str]]]:
+    """Conversion per band of the k-th banding, a row per band in band order (the first
     version's, then bands only later versions have), a cell per version."""
-    groups = [{g.label: g for b in p.bandings[:1] for g in b.groups} if p is not None else {} for p in progs]
+    groups = [
+        {g.label: g for b in p.bandings[k : k + 1] for g in b.groups} if p is not None else {} for p in progs
+    ]
     bands = list(dict.fromkeys(label for g in groups for label in g))
     return [
         (band, [f"{_fmt(g[band].rate, 'pct')} of {g[band].contacts:,}" if band in g else "-" for g in groups])
