@@ -219,6 +219,17 @@ def test_a_reader_that_leaves_the_pipe_early_is_not_an_error(data: Path, fmt: st
     assert "Traceback" not in err
 
 
+def test_demo_in_a_pipe_keeps_paths_whole(tmp_path: Path) -> None:
+    """Piped, the demo's summary broke at 80 columns in the middle of its folder's path."""
+    folder = tmp_path / ("a-rather-long-folder-name-for-a-demo-workspace-" + "x" * 30)
+    r = leadscore("demo", str(folder), "--contacts", "300", "-q")
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("leadscore demo — 300 contacts")
+    assert f"in {folder}/, scored as of" in first
+    assert "What to try next" in r.stdout
+
+
 def test_json_errors_have_one_shape(data: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: x\nversion: 1\nprograms: []\n")

@@ -42,7 +42,8 @@ def demo(directory: Path, contacts: int, seed: int, force: bool, quiet: bool) ->
     d = result.data
     console.print(
         f"[bold]leadscore demo[/bold] — {d.contacts:,} contacts, {d.events:,} events, {d.outcomes:,} outcomes "
-        f"in {directory}/, scored as of {result.as_of} in {result.seconds:.1f} s"
+        f"in {directory}/, scored as of {result.as_of} in {result.seconds:.1f} s",
+        soft_wrap=True,  # a path is never broken in two (a pipe's 80 columns broke it)
     )
     table = Table(title="The ten hottest leads", title_justify="left", show_lines=False)
     for col, kw in (
@@ -69,7 +70,7 @@ def demo(directory: Path, contacts: int, seed: int, force: bool, quiet: bool) ->
         )
     console.print(table)
     cells = "  ".join(f"{k}:{v}" for k, v in sorted(result.matrix_counts.items()))
-    console.print(f"{result.mql} MQL-eligible contacts. Contacts per matrix cell: {cells}")
+    console.print(f"{result.mql} MQL-eligible contacts. Contacts per matrix cell: {cells}", soft_wrap=True)
     top = result.hottest[0].contact_id if result.hottest else "<contact_id>"
     base = f"-m {shlex.quote(str(result.model))} -c {shlex.quote(str(d.contacts_csv))} -e {shlex.quote(str(d.events_csv))}"
     steps = [
@@ -93,7 +94,7 @@ def demo(directory: Path, contacts: int, seed: int, force: bool, quiet: bool) ->
     ]
     console.print("\n[bold]What to try next[/bold]")
     for text, command in steps:
-        console.print(f"  {text}")
+        console.print(f"  {text}", soft_wrap=True)
         console.print(
             f"    {command}", soft_wrap=True, highlight=False, markup=False
         )  # never wrapped: copy-paste safe
