@@ -499,6 +499,16 @@ def test_a_lone_surrogate_escape_in_json_is_a_bad_row_and_the_rest_is_read(tmp_p
     assert rows(con, "SELECT event_id, url FROM events") == [("e2", "/b")]
 
 
+def test_an_empty_properties_text_holds_no_properties_in_json_lines_as_in_csv(tmp_path: Path) -> None:
+    """`"properties": ""` was a bad row ("properties is not valid JSON") where an empty CSV cell
+    reads as no properties."""
+    lines = b'{"event_id":"e1","contact_id":"c1","type":"x","timestamp":"2025-01-01","properties":""}\n'
+    lines += b'{"event_id":"e2","contact_id":"c1","type":"x","timestamp":"2025-01-01","properties":"{\\"url\\":\\"/a\\"}"}\n'
+    con, report = _load_bytes(tmp_path, "c.csv", b"contact_id\nc1\n", "e.jsonl", lines)
+    assert report.files[1].bad == []
+    assert rows(con, "SELECT event_id, url FROM events ORDER BY 1") == [("e1", None), ("e2", "/a")]
+
+
 def test_a_carriage_return_inside_a_json_line_is_whitespace(tmp_path: Path) -> None:
     """JSON Lines ends a line at \\n: a bare \\r inside an object (JSON's whitespace) split it
     into two bad rows, and every later line number was one off."""

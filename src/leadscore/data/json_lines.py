@@ -123,6 +123,8 @@ def _properties_object(record: dict[str, Any], wanted: set[str] | None) -> str |
     reason the line is bad when it is neither an object nor the text of one, and is read (some
     wanted key is not at the top level), else None. As for a CSV `properties` column."""
     props = record.get(PROPERTIES)
+    if isinstance(props, str) and not props.strip():  # "" holds none, as an empty CSV cell
+        record[PROPERTIES] = props = None
     if props is None or isinstance(props, dict):
         return None
     if wanted is not None and all(w in record for w in wanted):
