@@ -721,3 +721,34 @@ def test_spark_out_table_with_the_catalogs_name(tmp_path: Path, spark_session: A
         assert left == []
     finally:
         spark_session.sql("DROP DATABASE crm_three CASCADE")
+
+
+def test_a_typed_instant_outside_the_years_1000_to_9999_is_a_bad_row(
+    tmp_path: Path, options: EngineOptions
+) -> None:
+    """Text dates outside the years 1000 to 9999 were bad rows, but the same instants in a typed
+    Parquet column (0001-01-01, the placeholder some systems write for "no date") counted as
+    events two thousand years old."""
+    from datetime import UTC, datetime
+
+    model = write_model(tmp_path)
+    (tmp_path / "c.csv").write_text("contact_id\nc1\nc2\n")
+    stamps = [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(2025, 12, 1, tzinfo=UTC),
+        datetime(999, 12, 31, tzinfo=UTC),
+    ]
+    events = pa.table({
+        "event_id": ["e1", "e2", "e3"], "contact_id": ["c1", "c2", "c1"], "type": ["purchase"] * 3,
+        "timestamp": pa.array(stamps, pa.timestamp("us", tz="UTC")), "amount": ["500", "500", "500"],
+    })  # fmt: skip
+    pq.write_table(events, tmp_path / "e.parquet")
+    out = tmp_path / "o.jsonl"
+    result = Application().score(
+        model, tmp_path / "c.csv", tmp_path / "e.parquet", AS_OF, out, engine=options
+    )
+    assert {k[0]: r["points"] for k, r in rows_of(out).items()} == {"c1": 0, "c2": 11}
+    bad = sorted((b.line, b.reason) for f in result.report.files for b in f.bad)
+    assert [line for line, _ in bad] == [1, 3]
+    assert all(reason.endswith("is outside the years 1000 to 9999") for _, reason in bad)
+    assert "'0001-01-01T00:00:00Z'" in bad[0][1]

@@ -96,6 +96,20 @@ class DuckDBExecutor:
         stats = self._statistics(raw)
         return {c for c in columns if c in stats and stats[c][1]}
 
+    def within_years(self, raw: RawInput, column: str) -> bool:
+        """The file's statistics prove every value of the instant `column` within the years
+        1000 to 9999 (each row group's least and greatest value written with a four-digit year
+        that is not 0nnn and not BC), so the typed instants need no check row by row."""
+        if raw.parquet is None:
+            return False
+        found = run(
+            self.con,
+            f"""SELECT count(*), count(*) FILTER (WHERE regexp_full_match(stats_min_value, '[1-9][0-9]{{3}}-[^B]*')
+                                               AND regexp_full_match(stats_max_value, '[1-9][0-9]{{3}}-[^B]*'))
+                FROM parquet_metadata({raw.parquet}) WHERE path_in_schema = {_lit(column)}""",
+        )[0]
+        return bool(found[0]) and found[0] == found[1]
+
     def _statistics(self, raw: RawInput) -> dict[str, tuple[bool, bool]]:
         """Column → (no value missing, no value the empty text), as a Parquet file's own
         statistics prove them in every row group (unproven: False). The empty text is below

@@ -17,7 +17,7 @@ from leadscore.data.badrows import first_failing as _first_failing
 from leadscore.data.badrows import unreadable as _unreadable
 from leadscore.data.column_names import spelled_otherwise
 from leadscore.data.report import MAX_LISTED, READ_EVENTS, BadRow, FileReport
-from leadscore.data.sqltyping import Typing
+from leadscore.data.sqltyping import Typed, Typing
 from leadscore.diagnostics import Diagnostic, LeadscoreError, Location
 
 EVENT_COLUMNS = ("event_id", "contact_id", "type", "timestamp")
@@ -64,6 +64,11 @@ class Executor(Protocol):
     def never_empty(self, raw: RawInput, columns: list[str]) -> set[str]:
         """The `columns` whose file statistics prove that no value is the empty text (so
         turning empty text into a missing value can be skipped)."""
+        ...
+
+    def within_years(self, raw: RawInput, column: str) -> bool:
+        """The file's statistics prove the typed instants of `column` within the years 1000 to
+        9999 (so their check row by row can be skipped)."""
         ...
 
 
@@ -286,6 +291,9 @@ def normalize_events(
         )  # fmt: skip
     refuse_nested(raw, cols, [*EVENT_COLUMNS, *properties])
     ts = t.instant("timestamp", cols["timestamp"])
+    typed_instants = cols["timestamp"] in ("timestamp", "timestamptz", "date")
+    if typed_instants and ts.invalid != "FALSE" and ex.within_years(raw, "timestamp"):
+        ts = Typed(ts.expr, "FALSE", "NULL")  # a typed column the statistics prove in range
     has_id = "event_id" in cols
     # typed files whose statistics prove every required value present need no row-by-row check
     required = ["contact_id", "type", "timestamp", *(["event_id"] if has_id else [])]

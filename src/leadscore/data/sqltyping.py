@@ -33,6 +33,8 @@ INSTANT_ANY_YEAR = INSTANT_TEXT.replace("^[1-9][0-9]{3}-", "^[0-9]{4}-", 1)
 NOT_AN_INSTANT = "is not a timestamp of the form 2026-01-01T09:30:00Z (ISO 8601 extended)"
 NOT_A_DAY = "is not a day of the calendar (a month from 1 to 12, a day the month has)"
 OUTSIDE_YEARS = "is outside the years 1000 to 9999"
+FIRST_MICROS = -30610224000000000  # 1000-01-01T00:00:00Z in microseconds since 1970
+END_MICROS = 253402300800000000  # 10000-01-01T00:00:00Z
 # what a spreadsheet writes for 1500.5 or 1234 in some locales: 1500,50, 1.234,50, 1,234
 COMMA_NUMBER_TEXT = r"^[+-]?[0-9][0-9.]*,[0-9.,]*[0-9]$"
 COMMA_NUMBER = "is not a number: write it with a decimal point and no thousands separator, such as 1500.50"
@@ -250,12 +252,22 @@ class Typing:
         """Exact microseconds since the Unix epoch of a UTC timestamp (or a TIMESTAMPTZ)."""
         return f"epoch_us({timestamp})"
 
+    def in_years(self, col: str, micros: str) -> Typed:
+        """A typed instant (`micros`, its exact microseconds), held to the years 1000 to 9999 as
+        a text instant is: a typed 0001-01-01 (a placeholder some systems write for "no date")
+        is a bad row, not an event two thousand years old."""
+        outside = f"({micros} < {FIRST_MICROS} OR {micros} >= {END_MICROS})"
+        shown = self.instant_text(self.utc_timestamp(self.q(col), "timestamp"))
+        return Typed(
+            micros, f"({self.q(col)} IS NOT NULL AND {outside})", self.says(col, shown, OUTSIDE_YEARS)
+        )
+
     def instant(self, col: str, category: str) -> Typed:
         """Exact UTC microseconds from an ISO 8601 text (offsets converted, naive is UTC) or a typed column."""
         if category in ("timestamp", "timestamptz"):
-            return Typed(self.micros(self.q(col)), "FALSE", "NULL")
+            return self.in_years(col, self.micros(self.q(col)))
         if category == "date":
-            return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
+            return self.in_years(col, self.micros(self.utc_timestamp(self.q(col), category)))
         text = self.text_value(col, category)
         shaped = self.regex_full(text, INSTANT_TEXT)
         expr = f"CASE WHEN {shaped} THEN {self.micros(self.parse_instant(text))} END"
@@ -331,7 +343,7 @@ class PostgresTyping(Typing):
 
     def instant(self, col: str, category: str) -> Typed:
         if category in ("timestamp", "timestamptz", "date"):
-            return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
+            return self.in_years(col, self.micros(self.utc_timestamp(self.q(col), category)))
         return super().instant(col, category)
 
     def utc_timestamp(self, col: str, category: str) -> str:
@@ -400,7 +412,7 @@ class SparkTyping(Typing):
 
     def instant(self, col: str, category: str) -> Typed:
         if category in ("timestamp", "timestamptz", "date"):
-            return Typed(self.micros(self.utc_timestamp(self.q(col), category)), "FALSE", "NULL")
+            return self.in_years(col, self.micros(self.utc_timestamp(self.q(col), category)))
         return super().instant(col, category)
 
     def concat(self, *parts: str) -> str:

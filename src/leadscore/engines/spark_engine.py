@@ -149,6 +149,9 @@ class SparkExecutor:
     def never_empty(self, raw: RawInput, columns: list[str]) -> set[str]:
         return set()
 
+    def within_years(self, raw: RawInput, column: str) -> bool:
+        return False  # no file statistics read here: typed instants are checked row by row
+
     def release(self) -> None:
         """Free the cached relations (a notebook's session outlives the run)."""
         for df in [*self._cached.values(), *self._held]:
