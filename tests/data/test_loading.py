@@ -499,6 +499,15 @@ def test_a_lone_surrogate_escape_in_json_is_a_bad_row_and_the_rest_is_read(tmp_p
     assert rows(con, "SELECT event_id, url FROM events") == [("e2", "/b")]
 
 
+def test_the_json_report_tells_a_bad_row_from_a_repeated_id(tmp_path: Path) -> None:
+    """`bad_examples` listed a repeated contact_id (D103, counted under duplicates) beside bad
+    rows with nothing to tell them apart, while `bad_rows` said 0."""
+    _, report = _load_bytes(tmp_path, "c.csv", b"contact_id,employees\nc1,5\nc1,6\nc2,many\n")
+    js = report.files[0].to_json()
+    assert (js["bad_rows"], js["duplicates"]) == (1, 1)
+    assert sorted((e["line"], e["code"]) for e in js["bad_examples"]) == [(3, "D103"), (4, "D101")]
+
+
 def test_an_empty_properties_text_holds_no_properties_in_json_lines_as_in_csv(tmp_path: Path) -> None:
     """`"properties": ""` was a bad row ("properties is not valid JSON") where an empty CSV cell
     reads as no properties."""

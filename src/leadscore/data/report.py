@@ -82,9 +82,16 @@ class FileReport:
             "loaded": self.loaded,
             "bad_rows": self.bad_total,
             "bad_by_reason": dict(self.bad_by_reason),
-            # a row of a folder of Parquet parts names its part file (the line is the row in it)
+            # a row of a folder of Parquet parts names its part file (the line is the row in it);
+            # `code` tells a bad row (D101) from a later row of an id given twice (D103, counted
+            # under `duplicates`, not `bad_rows`)
             "bad_examples": [
-                {"line": b.line, "reason": b.reason, **({"file": b.file} if b.file != self.file else {})}
+                {
+                    "line": b.line,
+                    "code": b.code,
+                    "reason": b.reason,
+                    **({"file": b.file} if b.file != self.file else {}),
+                }
                 for b in self.bad
             ],
             "duplicates": self.duplicates,
