@@ -318,12 +318,21 @@ class Session:
     def contact_records(self, contact_id: str) -> tuple[Contact, list[Event]]:
         contact, events = self.engine.contact_records(contact_id, self.compiled.event_properties)
         if contact is None:
-            raise LeadscoreError.simple(
-                "X001",
-                f"no contact '{contact_id}' in the contacts",
-                "check the contact_id; a contact whose row is bad (D101, listed above) is skipped",
-            )
+            hint = "check the contact_id; a contact whose row is bad (D101, listed above) is skipped"
+            alike = self._ids_alike(contact_id)
+            if alike:  # ids compare exactly: `C-001` is not `c-001`
+                hint = f"did you mean {' or '.join(repr(a) for a in alike)}? ids compare exactly, letter case too"
+            raise LeadscoreError.simple("X001", f"no contact '{contact_id}' in the contacts", hint)
         return contact, events
+
+    def _ids_alike(self, contact_id: str) -> list[str]:
+        """Contact ids that are `contact_id` but for letter case and surrounding spaces (a few)."""
+        t = self.engine.executor.typing
+        wanted = t.lit(contact_id.strip().lower())
+        rows = self.engine.executor.rows(
+            f"SELECT contact_id FROM contacts WHERE lower(trim(contact_id)) = {wanted} ORDER BY contact_id LIMIT 3"
+        )
+        return [str(r[0]) for r in rows]
 
     def engine_rows_for(self, contact_id: str, as_of: int) -> dict[str, dict[str, Any]]:
         """The engine's own output rows for one contact, by program."""

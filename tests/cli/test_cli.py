@@ -295,6 +295,12 @@ def test_explain_shows_the_bad_rows_that_may_be_why_an_event_or_contact_is_missi
     assert lines[0].endswith("contacts.csv:3: D101: warning employees: 'abc' is not a whole number")
     assert "X001: no contact 'c2' in the contacts" in lines[-2]
     assert "a contact whose row is bad (D101, listed above) is skipped" in lines[-1]
+    # an id in other letter case gets a "did you mean" (it got the generic hint)
+    upper = leadscore("explain", *args(data, "--contact", "C1"))
+    assert upper.returncode == 2
+    assert (
+        upper.stderr.splitlines()[-1] == "    hint: did you mean 'c1'? ids compare exactly, letter case too"
+    )
 
 
 def test_compiled_sql_runs_as_printed_and_equals_score(data: Path) -> None:
