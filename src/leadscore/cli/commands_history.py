@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from leadscore.cli import render_history as render
+from leadscore.cli.commands_review import REPORT_FORMATS
 from leadscore.cli.main import app, format_option, handle_errors
 
 MODEL_GIT = click.option(
@@ -27,7 +28,7 @@ VERSIONS = click.option(
 )
 
 
-HISTORY_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
+HISTORY_FORMATS = {**REPORT_FORMATS, ".csv": "csv"}  # a report's, and a spreadsheet's
 
 
 @click.command()

@@ -28,18 +28,12 @@ def _instant(value: str, option: str) -> int:
 
 
 def _duration(value: str, option: str = "--horizon") -> object:
-    from leadscore.durations import Duration
+    from leadscore.model.base import parse_positive_duration
 
     try:
-        return Duration.parse_positive(value)
+        return parse_positive_duration(value)
     except ValueError as exc:
-        from leadscore.durations import DurationTooLong
-        from leadscore.model.base import duration_advice
-
-        # `3months`, `30 days`, `-7d`: the words validate gives for a model's durations
-        said = isinstance(exc, DurationTooLong) or "no time at all" in str(exc)  # (parse_positive's own)
-        advice = str(exc) if said else duration_advice(value)
-        raise click.BadParameter(advice, param_hint=option) from None
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def report_format(fmt: str | None, out: Path | None, inputs: Iterable[Path | None] = ()) -> str:

@@ -62,7 +62,7 @@ class DuckDBExecutor:
     def __init__(self, con: Any, refuse_nul: bool = False) -> None:
         self.con = con
         self.refuse_nul = refuse_nul  # the rows go on to PostgreSQL (see normalize._nul_checks)
-        self._stats: dict[str, dict[str, tuple[bool, bool]]] = {}
+        self._stats: dict[str, dict[str, tuple[bool, bool, bool]]] = {}
 
     def execute(self, sql: str) -> None:
         run(self.con, sql)
@@ -97,34 +97,28 @@ class DuckDBExecutor:
         return {c for c in columns if c in stats and stats[c][1]}
 
     def within_years(self, raw: RawInput, column: str) -> bool:
-        """The file's statistics prove every value of the instant `column` within the years
-        1000 to 9999 (each row group's least and greatest value written with a four-digit year
-        that is not 0nnn and not BC), so the typed instants need no check row by row."""
-        if raw.parquet is None:
-            return False
-        found = run(
-            self.con,
-            f"""SELECT count(*), count(*) FILTER (WHERE regexp_full_match(stats_min_value, '[1-9][0-9]{{3}}-[^B]*')
-                                               AND regexp_full_match(stats_max_value, '[1-9][0-9]{{3}}-[^B]*'))
-                FROM parquet_metadata({raw.parquet}) WHERE path_in_schema = {_lit(column)}""",
-        )[0]
-        return bool(found[0]) and found[0] == found[1]
+        stats = self._statistics(raw)
+        return column in stats and stats[column][2]
 
-    def _statistics(self, raw: RawInput) -> dict[str, tuple[bool, bool]]:
-        """Column → (no value missing, no value the empty text), as a Parquet file's own
-        statistics prove them in every row group (unproven: False). The empty text is below
-        every other, so a row group whose least value is not empty holds none; one whose values
-        are all missing holds none either. A row group without statistics proves nothing."""
+    def _statistics(self, raw: RawInput) -> dict[str, tuple[bool, bool, bool]]:
+        """Column → (no value missing, no value the empty text, every instant within the years
+        1000 to 9999), as a Parquet file's own statistics prove them in every row group
+        (unproven: False). The empty text is below every other, so a row group whose least
+        value is not empty holds none; one whose values are all missing holds none either. An
+        instant's least and greatest value written with a four-digit year that is not 0nnn and
+        not BC prove the years. A row group without statistics proves nothing."""
         if raw.parquet is None:
             return {}
         if raw.parquet not in self._stats:
+            year = "regexp_full_match(coalesce({}, ''), '[1-9][0-9]{{3}}-[^B]*')"
             self._stats[raw.parquet] = {
-                r[0]: (bool(r[1]), bool(r[2]))
+                r[0]: (bool(r[1]), bool(r[2]), bool(r[3]))
                 for r in run(
                     self.con,
                     f"""SELECT path_in_schema, bool_and(coalesce(stats_null_count, 1) = 0),
                                bool_and(coalesce(stats_min_value <> '', FALSE)
-                                        OR coalesce(stats_null_count = row_group_num_rows, FALSE))
+                                        OR coalesce(stats_null_count = row_group_num_rows, FALSE)),
+                               bool_and({year.format("stats_min_value")} AND {year.format("stats_max_value")})
                         FROM parquet_metadata({raw.parquet}) GROUP BY 1""",
                 )
             }
@@ -297,24 +291,20 @@ def stage_input(
     )
 
 
-def load_contacts(con: Any, path: Path, spec: ContactSpec, refuse_nul: bool = False) -> FileReport:
+def load_contacts(ex: DuckDBExecutor, path: Path, spec: ContactSpec) -> FileReport:
     reads = {"contact_id", *spec.fields}
-    raw = stage_input(con, path, "contacts", "raw_contacts", None, set(), {"contact_id"}, reads)
-    return normalize_contacts(DuckDBExecutor(con, refuse_nul), raw, spec)
+    raw = stage_input(ex.con, path, "contacts", "raw_contacts", None, set(), {"contact_id"}, reads)
+    return normalize_contacts(ex, raw, spec)
 
 
 def load_events(
-    con: Any,
-    path: Path,
-    properties: tuple[str, ...],
-    late_duplicates: bool = False,
-    refuse_nul: bool = False,
+    ex: DuckDBExecutor, path: Path, properties: tuple[str, ...], late_duplicates: bool = False
 ) -> FileReport:
     wanted = EVENT_FILE_COLUMNS | set(properties)
     raw = stage_input(
-        con, path, "events", "raw_events", wanted, set(properties), {"contact_id", "type", "timestamp"}
+        ex.con, path, "events", "raw_events", wanted, set(properties), {"contact_id", "type", "timestamp"}
     )
-    return normalize_events(DuckDBExecutor(con, refuse_nul), raw, properties, late=late_duplicates)
+    return normalize_events(ex, raw, properties, late=late_duplicates)
 
 
 def load_inputs(
@@ -325,20 +315,20 @@ def load_inputs(
     properties: tuple[str, ...],
     step: Step | None = None,
     late_duplicates: bool = False,
-    refuse_nul: bool = False,
+    ex: DuckDBExecutor | None = None,
 ) -> LoadReport:
     """Load both files; with `late_duplicates`, repeated event_ids are left for the scoring
-    query to drop (see normalize_events); with `refuse_nul`, a text value holding the NUL
-    character is a bad row (the rows go on to PostgreSQL)."""
+    query to drop (see normalize_events). `ex`: the engine's executor (its settings, such as
+    `refuse_nul`), else a new one on `con`."""
+    ex = ex or DuckDBExecutor(con)
     report = LoadReport()
     if step:
         step(f"reading contacts from {contacts}")
-    report.files.append(load_contacts(con, contacts, spec, refuse_nul))
-    ex = DuckDBExecutor(con)
+    report.files.append(load_contacts(ex, contacts, spec))
     if events is not None:
         if step:
             step(f"reading events from {events}")
-        report.files.append(load_events(con, events, properties, late_duplicates, refuse_nul))
+        report.files.append(load_events(ex, events, properties, late_duplicates))
     else:
         empty_events(ex, properties)
     return report

@@ -69,9 +69,7 @@ class DuckDBEngine(Engine):
         step: Step,
         late_duplicates: bool = False,
     ) -> LoadReport:
-        return load_inputs(
-            self.con, contacts, events, spec, properties, step, late_duplicates, self.executor.refuse_nul
-        )
+        return load_inputs(self.con, contacts, events, spec, properties, step, late_duplicates, self.executor)
 
     def load_arrow(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)

@@ -79,12 +79,19 @@ def _whole_duration(micros: float) -> str | None:
     return None
 
 
-def duration_advice(value: str) -> str:
-    """Why the text `value` is not a duration, and the fix where one can be guessed, in one
-    line (for a command-line option such as --horizon, as validate words it for a model)."""
-    err = _duration_problem(value)
-    hint = (err.context or {}).get("hint")
-    return err.message() + (f"; {hint}" if hint else "")
+def parse_positive_duration(text: str) -> Duration:
+    """A positive duration given outside a model (a command-line option such as --horizon);
+    a text that is no duration (`3months`, `30 days`) raises ValueError with the reason and
+    fix `validate` gives in a model, in one line."""
+    try:
+        Duration.parse(text)
+    except DurationTooLong:
+        raise
+    except ValueError:
+        err = _duration_problem(text)
+        hint = (err.context or {}).get("hint")
+        raise ValueError(err.message() + (f"; {hint}" if hint else "")) from None
+    return Duration.parse_positive(text)  # (says "no time at all" for 0d)
 
 
 def _duration_problem(value: Any) -> PydanticCustomError:
